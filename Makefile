@@ -1,0 +1,34 @@
+# goalgraph: two commands on a fresh machine — `make demo` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+OUT    ?= build
+
+.PHONY: demo test install bench fuzz docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job on the embedded default: read the Yantai document, build the graph, validate, report.
+demo: $(STAMP)
+	$(BIN)/goalgraph read data/raw/yantai-2022-performance-targets.txt
+	$(BIN)/goalgraph build data/raw/yantai-2022-performance-targets.txt --out $(OUT)
+
+## The whole test suite (integration tests run when .ci/run has started the servers).
+test: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -q tests/fuzz --hypothesis-profile=fuzz $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(OUT) .pytest_cache

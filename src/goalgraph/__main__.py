@@ -1,0 +1,3 @@
+from goalgraph.cli import main
+
+raise SystemExit(main())
