@@ -22,14 +22,17 @@ class SourceRef:
     """A span of 1-based physical lines in one input file (源行号)."""
 
     file: str  # the path as given to the reader
-    line: int  # first line, 1-based
+    line: int  # first line, 1-based (for PDF/Excel: the row's position in the extracted row stream)
     last_line: int | None = None  # last line when the record spans several lines
+    locator: str | None = None  # where in a PDF/workbook: "p3 r12" (page, table row), "Sheet1!A5:J5"
 
     @property
     def lines(self) -> range:
         return range(self.line, (self.last_line or self.line) + 1)
 
     def __str__(self) -> str:
+        if self.locator:
+            return f"{self.file}:{self.locator}"
         if self.last_line and self.last_line != self.line:
             return f"{self.file}:{self.line}-{self.last_line}"
         return f"{self.file}:{self.line}"
