@@ -197,6 +197,7 @@ class Activity:
     indicator_description: str | None  # 指标描述
     grades: GradeCriteria
     realigned: bool = False  # True when cells were moved back into their columns by pattern
+    unread_cells: list[str] = field(default_factory=list)  # cells the reader could not place (a 5th grade cell …)
 
 
 @dataclass
