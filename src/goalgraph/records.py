@@ -62,6 +62,7 @@ class SummaryRow:
     project_name: str
     budget: Decimal | None  # 万元
     budget_raw: str
+    extra: dict[str, str] = field(default_factory=dict)  # further columns (备注 …) by header label
 
 
 @dataclass
