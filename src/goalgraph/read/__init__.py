@@ -1,5 +1,8 @@
-"""The document reader: a performance-target document (tab-separated text extracted from a PDF) →
-:class:`goalgraph.records.Document`, with every physical line given exactly one role.
+"""The document reader: a performance-target document (the published PDF, an Excel workbook, a CSV,
+or tab-separated text extracted from the PDF) → :class:`goalgraph.records.Document`, with every
+line of the row stream given exactly one role. :mod:`goalgraph.read.formats` turns every format into
+the same tab-separated lines; for PDF/Excel/CSV every SourceRef also gets a locator ("p3 r12",
+"Sheet1!A5:J5", "r5").
 
 Bad input (missing, empty, binary or undecodable file, unknown layout) raises
 :class:`goalgraph.errors.InputError` naming the file. A malformed row inside a readable file is
@@ -14,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from goalgraph.errors import InputError
-from goalgraph.read import text
+from goalgraph.read import formats, text
 from goalgraph.read.projects import parse_project_sheet
 from goalgraph.read.summary import parse_department_list, parse_summary
 from goalgraph.records import Document, Quarantined, SourceRef
@@ -24,7 +27,7 @@ __all__ = ["read_document"]
 
 def read_document(path: str | Path) -> Document:
     """Read one document; raises :class:`InputError` for a file that cannot be read at all."""
-    source = text.load(path)
+    source = formats.load_any(path)
     rows, sections = text.segment(source.lines)
     if not sections:
         raise InputError("unknown layout: no summary table, project sheet or department table found",
@@ -38,7 +41,7 @@ def read_document(path: str | Path) -> Document:
     if doc.title is None:  # no preamble: the first non-blank line is still the title
         doc.title = next((" ".join(text.non_empty(r)) for _, r in rows if not text.is_blank(r)), None)
     doc.year = _document_year(doc)
-    return doc
+    return formats.attach_locators(doc, source.locators)
 
 
 def _read_preamble(doc: Document, rows: list[text.Row]) -> None:

@@ -109,7 +109,8 @@ def _sheet_rows(ws, get_column_letter) -> Rows:
             out.append(([""], f"{title}!A{r}"))
             continue
         cells = (cells + [""] * width)[:width]
-        out.append((cells, f"{title}!A{r}:{get_column_letter(width)}{r}"))
+        where = f"A{r}" if width == 1 else f"A{r}:{get_column_letter(width)}{r}"
+        out.append((cells, f"{title}!{where}"))
     return out
 
 

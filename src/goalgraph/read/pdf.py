@@ -65,10 +65,12 @@ def read_rows(path: str | Path) -> Rows:
     if not pages:
         raise InputError("PDF has no pages", name)
     scanned = [p.number for p in pages if p.blocks == "scanned"]
+    if len(scanned) == len(pages) or not any(p.blocks for p in pages):
+        raise InputError("PDF has no text layer (scanned?); run OCR first, e.g. ocrmypdf, then read "
+                         "the result", name)
     if scanned:
-        which = "all pages" if len(scanned) == len(pages) else "pages " + ", ".join(map(str, scanned))
-        raise InputError(f"{which} of this PDF have no text layer (scanned?); run OCR first, e.g. "
-                         "ocrmypdf, then read the result", name)
+        raise InputError(f"PDF pages {', '.join(map(str, scanned))} have no text layer (scanned?); run "
+                         "OCR first, e.g. ocrmypdf, then read the result", name)
     return _assemble(pages)
 
 
@@ -117,8 +119,36 @@ def _read_page(page, number: int) -> _Page:
     return result
 
 
-def _same_grid(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= _COLUMN_TOLERANCE for x, y in zip(a, b))
+def _same_frame(a: list[float], b: list[float]) -> bool:
+    """Same left and right edge: a table continued on the next page keeps its frame."""
+    return abs(a[0] - b[0]) <= _COLUMN_TOLERANCE and abs(a[-1] - b[-1]) <= _COLUMN_TOLERANCE
+
+
+def _union(a: list[float], b: list[float]) -> list[float]:
+    out: list[float] = []
+    for x in sorted(a + b):
+        if not out or x - out[-1] > _COLUMN_TOLERANCE:
+            out.append(x)
+    return out
+
+
+def _regrid(rows: list[list[str]], columns: list[float], grid: list[float]) -> list[list[str]]:
+    """Rows whose cells start at ``columns`` → rows over the finer ``grid`` (covered cells empty).
+
+    A page that shows only some rows of a table may lack column edges that only other rows draw
+    (the top of a project sheet has merged cells only); on the joined table every row uses every
+    column, so cells stay in their columns across the page break.
+    """
+    if columns == grid:
+        return rows
+    index = [min(range(len(grid)), key=lambda k: abs(grid[k] - x)) for x in columns[:-1]]
+    out = []
+    for row in rows:
+        cells = [""] * (len(grid) - 1)
+        for value, k in zip(row, index):
+            cells[k] = value
+        out.append(cells)
+    return out
 
 
 def _assemble(pages: list[_Page]) -> Rows:
@@ -136,7 +166,11 @@ def _assemble(pages: list[_Page]) -> Rows:
             table_row += len(rows)
             prev = items[-1] if items else None
             if i == 0 and isinstance(prev, _Table) and prev.page == page.number - 1 \
-                    and _same_grid(prev.columns, columns):
+                    and _same_frame(prev.columns, columns):
+                grid = _union(prev.columns, columns)
+                prev.rows = _regrid(prev.rows, prev.columns, grid)
+                rows = _regrid(rows, columns, grid)
+                prev.columns = grid
                 skip = 0
                 while (skip < min(_MAX_REPEATED_HEADER, len(rows), len(prev.rows))
                        and rows[skip] == prev.rows[skip] and any(rows[skip])):
