@@ -30,5 +30,11 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest -q tests/fuzz --hypothesis-profile=fuzz $(PYTEST_ARGS)
 
+## Ontology documentation as HTML (pyLODE, offline) into build/docs/ontology.html.
+docs: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,docs]'
+	mkdir -p $(OUT)/docs
+	$(BIN)/pylode ontology/goalgraph.ttl -o $(OUT)/docs/ontology.html
+
 clean:
 	rm -rf $(OUT) .pytest_cache
