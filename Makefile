@@ -19,6 +19,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/goalgraph read data/raw/yantai-2022-performance-targets.txt
 	$(BIN)/goalgraph build data/raw/yantai-2022-performance-targets.txt --out $(OUT)
+	$(BIN)/goalgraph site --store $(OUT)/store --out $(OUT)/site
+	@echo "open $(OUT)/site/index.html (site), $(OUT)/report.md (findings), $(OUT)/graph.ttl (graph)"
 
 ## The whole test suite (integration tests run when .ci/run has started the servers).
 test: $(STAMP)
