@@ -1,0 +1,796 @@
+"""Validation engine: the SHACL shapes in ``shapes/`` run against a graph or a store.
+
+Two modes give the same findings:
+
+``mode="fast"`` (default)
+    SHACL-Core shapes run with pySHACL (``inference="none"``) once per document named graph
+    (a partition), and every SHACL-SPARQL constraint runs **once** as a whole-store SELECT on
+    Oxigraph: the shape's ``sh:select`` with ``$this`` replaced by ``?this`` (each select starts
+    with ``$this a gg:Class``, the shape's target, so no target has to be spliced in). pySHACL
+    would run the same query once per focus node through rdflib's SPARQL engine, which is the
+    bottleneck on large graphs (TOOLING.md, pitfall 13).
+``mode="pyshacl"``
+    Plain ``pyshacl.validate`` on the whole graph with every shape: the reference semantics.
+    ``tests/test_validate.py`` proves both modes give the same set of
+    (focusNode, sourceShape, path, value, severity).
+
+Both modes merge into one standard ``sh:ValidationReport`` (an rdflib Graph) and into plain
+:class:`Finding` dataclasses carrying the rule id, both messages, and the context the reports
+need (department → project → indicator, source file and line).
+
+Configuration (:class:`Settings`, or a TOML file given to ``goalgraph validate --settings``)::
+
+    [severity]            # per rule id ("GG-R31") or per shape ("GG-R31-WeightTotal")
+    GG-R31 = "Violation"  # Violation | Warning | Info
+    GG-R34 = "Info"
+
+    [params]              # numeric parameters of the shapes (local practice, see shapes/README.md)
+    weightTotal = 90      # R31
+    roundingTolerance = 0.5
+
+A parameter is declared in a shape's query as ``BIND(90 AS ?weightTotal)`` (SHACL-SPARQL forbids
+``VALUES`` in constraints, and pySHACL enforces it); the engine replaces the bound value with the
+configured one — a number or boolean formatted by Python, never text taken from the user — in both
+modes. ``budgetYear`` 0 (the default) means "the ``gg:fiscalYear`` of each source document".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib.namespace import SH
+
+from goalgraph.errors import GoalgraphError, UsageError
+from goalgraph.namespaces import GG, GGSH, bind_prefixes, sparql_prologue
+from goalgraph.resources import resource_dir
+from goalgraph.store import GraphStore
+
+SEVERITIES = {"Violation": SH.Violation, "Warning": SH.Warning, "Info": SH.Info}
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+RULE_RE = re.compile(r"^(GG-R\d+)-")
+
+#: parameters the shapes declare with ``VALUES ?name { default }`` and their defaults
+DEFAULT_PARAMS: dict[str, object] = {
+    "roundingTolerance": Decimal("0.5"),  # R4: the summary table rounds to whole 万元
+    "planTolerance": Decimal("0.005"),  # R8: 12月底 cumulative amount vs 年度资金总额
+    "weightTotal": Decimal("90"),  # R31: Yantai practice (10 points kept for 预算执行率)
+    "weightMax": Decimal("100"),  # R31: never more than 100
+    "weightTolerance": Decimal("0.001"),  # R31
+    "budgetYear": None,  # R38/R43/R53/R65: None = the gg:fiscalYear of each source document
+    "minDocYear": 1949,  # R43
+    "maxNameLength": 40,  # R19
+    "minGoalLength": 8,  # R12
+    "accept101Layout": True,
+    "outputShare": 50,  # R32 (财预〔2020〕10号 self-evaluation weights, [MEM])
+    "benefitShare": 30,
+    "satisfactionShare": 10,  # R14: accept 成本指标 as a level-1 class (财预〔2021〕101号)
+}
+
+
+@dataclass
+class Settings:
+    """Severity overrides, shape parameters and where the shapes live."""
+
+    severity_overrides: dict[str, str] = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)
+    shapes_dir: Path | None = None
+    # pySHACL convention: any result makes the graph non-conforming; allow_infos lets Infos pass,
+    # allow_warnings lets Warnings and Infos pass (only Violations count)
+    allow_warnings: bool = False
+    allow_infos: bool = False
+
+    def __post_init__(self) -> None:
+        for key, sev in self.severity_overrides.items():
+            if sev not in SEVERITIES:
+                raise UsageError(f"severity for {key}: {sev!r} is not one of {', '.join(SEVERITIES)}")
+            if not re.fullmatch(r"GG-R\d+(-[A-Za-z0-9-]+)?", key):
+                raise UsageError(f"severity override {key!r}: expected a rule id like GG-R31 or a shape name")
+        for key, value in self.params.items():
+            if key not in DEFAULT_PARAMS:
+                raise UsageError(f"unknown shape parameter {key!r} (known: {', '.join(DEFAULT_PARAMS)})")
+            _format_param(key, value)  # raises on a bad type
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Settings":
+        """Read a TOML settings file (``[severity]`` and ``[params]`` tables)."""
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise UsageError(f"{path}: cannot read settings: {exc}") from exc
+        unknown = set(data) - {"severity", "params", "allow_warnings", "allow_infos"}
+        if unknown:
+            raise UsageError(f"{path}: unknown settings section(s): {', '.join(sorted(unknown))}")
+        return cls(
+            severity_overrides=dict(data.get("severity", {})),
+            params=dict(data.get("params", {})),
+            allow_warnings=bool(data.get("allow_warnings", False)),
+            allow_infos=bool(data.get("allow_infos", False)),
+        )
+
+    def param(self, name: str) -> object:
+        return self.params.get(name, DEFAULT_PARAMS[name])
+
+
+def _format_param(name: str, value: object) -> str:
+    """A parameter value as a SPARQL term (numbers and booleans only; None → 0, "not set")."""
+    if value is None:
+        return "0"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal, float)):
+        try:
+            d = Decimal(str(value))
+        except InvalidOperation as exc:
+            raise UsageError(f"parameter {name}: not a number: {value!r}") from exc
+        if not d.is_finite():
+            raise UsageError(f"parameter {name}: not a finite number: {value!r}")
+        if d == d.to_integral_value() and not isinstance(value, float):
+            return str(int(d))
+        return format(d, "f")
+    raise UsageError(f"parameter {name}: expected a number or boolean, got {type(value).__name__}")
+
+
+# ---------------------------------------------------------------------------------------------
+# results
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, flattened for reports."""
+
+    rule: str  # "GG-R8"
+    shape: str  # full shape IRI
+    severity: str  # "Violation" | "Warning" | "Info"
+    focus: str  # IRI (or blank node id) of the focus node
+    path: str | None = None
+    value: str | None = None  # lexical value (IRI or literal text)
+    value_kind: str | None = None  # "iri" | "literal" | "bnode"
+    component: str | None = None
+    message_zh: str = ""
+    message_en: str = ""
+    # context (filled from the graph)
+    source_file: str | None = None
+    source_line: int | None = None
+    department: str | None = None
+    department_label: str | None = None
+    project: str | None = None  # the project (or activity / duty) the finding sits under
+    project_label: str | None = None
+    indicator: str | None = None
+    indicator_label: str | None = None
+
+    @property
+    def shape_name(self) -> str:
+        return local_name(self.shape)
+
+    value_key: str | None = None  # canonical form of the value (numbers normalised: 90.00 → 90)
+
+    def key(self) -> tuple:
+        """The identity used to compare modes: (focus, shape, path, value, severity)."""
+        return (self.focus, self.shape, self.path, self.value_key, self.severity)
+
+
+@dataclass
+class ValidationOutcome:
+    conforms: bool
+    results: list[Finding]
+    report: rdflib.Graph
+    mode: str = "fast"
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """(rule id, severity) → number of results."""
+        return dict(Counter((f.rule, f.severity) for f in self.results))
+
+    def severity_counts(self) -> dict[str, int]:
+        c = Counter(f.severity for f in self.results)
+        return {s: c.get(s, 0) for s in SEVERITIES}
+
+    def keys(self) -> set[tuple]:
+        return {f.key() for f in self.results}
+
+
+def local_name(iri: str) -> str:
+    iri = str(iri)
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1]
+    return iri
+
+
+def rule_id(shape: str) -> str:
+    m = RULE_RE.match(local_name(shape))
+    return m.group(1) if m else local_name(shape)
+
+
+# ---------------------------------------------------------------------------------------------
+# shapes
+
+
+def shape_files(shapes_dir: Path | None = None) -> list[Path]:
+    folder = Path(shapes_dir) if shapes_dir else resource_dir("shapes")
+    files = sorted(p for p in folder.glob("*.ttl") if p.name != "settings.ttl")
+    if not files:
+        raise GoalgraphError(f"{folder}: no shape files (*.ttl)")
+    return files
+
+
+_SHAPES_CACHE: dict[tuple, rdflib.Graph] = {}
+
+
+def load_shapes(settings: Settings | None = None) -> rdflib.Graph:
+    """All shapes in one graph, with severity overrides and parameters applied (cached; callers
+    must not modify the returned graph)."""
+    settings = settings or Settings()
+    files = shape_files(settings.shapes_dir)
+    key = (tuple((str(p), p.stat().st_mtime_ns) for p in files),
+           tuple(sorted(settings.severity_overrides.items())),
+           tuple(sorted((k, _format_param(k, settings.param(k))) for k in DEFAULT_PARAMS)))
+    if key not in _SHAPES_CACHE:
+        _SHAPES_CACHE.clear()
+        _SHAPES_CACHE[key] = _load_shapes(files, settings)
+    return _SHAPES_CACHE[key]
+
+
+def _load_shapes(files: list[Path], settings: Settings) -> rdflib.Graph:
+    g = rdflib.Graph()
+    bind_prefixes(g)
+    for path in files:
+        try:
+            g.parse(path, format="turtle")
+        except Exception as exc:  # noqa: BLE001 - any parser error is a broken installation
+            raise GoalgraphError(f"{path}: cannot parse shapes: {exc}") from exc
+    _apply_severities(g, settings.severity_overrides)
+    _apply_params(g, settings)
+    return g
+
+
+def _apply_severities(g: rdflib.Graph, overrides: dict[str, str]) -> None:
+    if not overrides:
+        return
+    for shape, old in list(g.subject_objects(SH.severity)):
+        name = local_name(shape)
+        sev = overrides.get(name) or overrides.get(rule_id(name))
+        if sev:
+            g.remove((shape, SH.severity, old))
+            g.add((shape, SH.severity, SEVERITIES[sev]))
+
+
+_PARAM_RE = re.compile(r"BIND\(\s*[^()\s]+\s+AS\s+\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\)")
+
+
+def _apply_params(g: rdflib.Graph, settings: Settings) -> None:
+    def substitute(m: re.Match) -> str:
+        name = m.group("name")
+        if name not in DEFAULT_PARAMS:
+            return m.group(0)
+        return f"BIND({_format_param(name, settings.param(name))} AS ?{name})"
+
+    for node, text in list(g.subject_objects(SH.select)):
+        new = _PARAM_RE.sub(substitute, str(text))
+        if new != str(text):
+            g.remove((node, SH.select, text))
+            g.add((node, SH.select, Literal(new)))
+
+
+@dataclass(frozen=True)
+class SparqlCheck:
+    shape: URIRef
+    constraint: URIRef | rdflib.BNode
+    select: str  # the shape's text, $this kept
+    prefixes: str  # PREFIX lines
+    messages: tuple[Literal, ...]
+    severity: URIRef
+    is_property_shape: bool
+
+    def whole_store_query(self) -> str:
+        """The same check for every focus node at once: ``$this`` → ``?this``."""
+        return self.prefixes + re.sub(r"\$this\b", "?this", self.select)
+
+
+def sparql_checks(shapes: rdflib.Graph) -> list[SparqlCheck]:
+    checks = []
+    for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
+        select = shapes.value(constraint, SH.select)
+        if select is None:
+            continue
+        prefixes = []
+        for decl_node in shapes.objects(constraint, SH.prefixes):
+            for decl in shapes.objects(decl_node, SH.declare):
+                prefixes.append(f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>")
+        messages = tuple(shapes.objects(constraint, SH.message)) or tuple(shapes.objects(shape, SH.message))
+        severity = shapes.value(shape, SH.severity) or SH.Violation
+        checks.append(SparqlCheck(
+            shape=shape, constraint=constraint, select=str(select),
+            prefixes="\n".join(sorted(set(prefixes))) + "\n", messages=messages, severity=severity,
+            is_property_shape=(shape, SH.path, None) in shapes,
+        ))
+    return checks
+
+
+def core_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
+    """The shapes graph without ``sh:sparql`` constraints (those run on Oxigraph)."""
+    g = rdflib.Graph()
+    for prefix, ns in shapes.namespaces():
+        g.bind(prefix, ns)
+    for t in shapes:
+        if t[1] != SH.sparql:
+            g.add(t)
+    return g
+
+
+# ---------------------------------------------------------------------------------------------
+# data conversion rdflib ⇄ pyoxigraph
+
+
+def _ox_term(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def _rdflib_term(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    dt = term.datatype.value if term.datatype else None
+    if dt == "http://www.w3.org/2001/XMLSchema#string":
+        dt = None
+    return Literal(term.value, datatype=URIRef(dt) if dt else None)
+
+
+def graph_to_store(graph: rdflib.Graph) -> GraphStore:
+    """An in-memory Oxigraph store holding ``graph`` (named graphs kept for a Dataset)."""
+    store = GraphStore()
+    if isinstance(graph, rdflib.Dataset):
+        quads = []
+        for s, p, o, c in graph.quads((None, None, None, None)):
+            gname = ox.DefaultGraph() if c is None or str(c) == str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID) \
+                else ox.NamedNode(str(c.identifier if hasattr(c, "identifier") else c))
+            quads.append(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), gname))
+        store.store.extend(quads)
+    else:
+        store.store.extend(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph)
+    return store
+
+
+def store_partition(store: GraphStore, graph_name: str | None) -> rdflib.Graph:
+    """One named graph (or the default graph) of the store as an rdflib Graph."""
+    g = rdflib.Graph()
+    gname = ox.NamedNode(graph_name) if graph_name else ox.DefaultGraph()
+    cache: dict = {}
+
+    def term(t):
+        r = cache.get(t)
+        if r is None:
+            r = cache[t] = _rdflib_term(t)
+        return r
+
+    for q in store.store.quads_for_pattern(None, None, None, gname):
+        g.add((term(q.subject), term(q.predicate), term(q.object)))
+    return g
+
+
+def store_union(store: GraphStore) -> rdflib.Graph:
+    g = rdflib.Graph()
+    for q in store.store.quads_for_pattern(None, None, None, None):
+        g.add((_rdflib_term(q.subject), _rdflib_term(q.predicate), _rdflib_term(q.object)))
+    return g
+
+
+def load_data(path: str | Path) -> rdflib.Graph:
+    """Read an RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) for validation."""
+    path = Path(path)
+    if not path.is_file():
+        raise GoalgraphError(f"{path}: no such file")
+    fmt = rdflib.util.guess_format(str(path)) or "turtle"
+    g = rdflib.Dataset() if fmt in ("nquads", "trig") else rdflib.Graph()
+    try:
+        g.parse(path, format=fmt)
+    except Exception as exc:  # noqa: BLE001 - parser errors differ per format
+        raise GoalgraphError(f"{path}: cannot parse {fmt}: {exc}") from exc
+    return g
+
+
+# ---------------------------------------------------------------------------------------------
+# the engine
+
+
+def validate_graph(data: rdflib.Graph | GraphStore, settings: Settings | None = None,
+                   mode: str = "fast") -> ValidationOutcome:
+    """Validate ``data`` against every shape; ``mode`` is ``"fast"`` or ``"pyshacl"``."""
+    settings = settings or Settings()
+    if mode not in ("fast", "pyshacl"):
+        raise UsageError(f"unknown validation mode {mode!r} (fast, pyshacl)")
+    shapes = load_shapes(settings)
+    store = data if isinstance(data, GraphStore) else graph_to_store(data)
+
+    raw: list[tuple] = []  # (focus, shape, path, value, severity, component, messages, constraint)
+    if mode == "pyshacl":
+        whole = store_union(store) if isinstance(data, GraphStore) else _as_graph(data)
+        raw.extend(_run_pyshacl(whole, shapes))
+    else:
+        core = core_shapes(shapes)
+        for part in _partitions(store, data):
+            raw.extend(_run_pyshacl(part, core))
+        for check in sparql_checks(shapes):
+            raw.extend(_run_sparql(store, check))
+
+    # one result per (focus, shape, path, value, severity): partitions may repeat shared nodes
+    seen, unique = set(), []
+    for r in raw:
+        k = (r[0], r[1], r[2], _canonical(r[3]), r[4])
+        if k not in seen:
+            seen.add(k)
+            unique.append(r)
+
+    findings = _findings(unique, store)
+    conforms = not any(
+        f.severity == "Violation" or (f.severity == "Warning" and not settings.allow_warnings)
+        or (f.severity == "Info" and not settings.allow_infos and not settings.allow_warnings)
+        for f in findings
+    )
+    report = build_report_graph(unique, conforms)
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], _rule_num(f.rule), f.focus, f.shape,
+                                 f.path or "", f.value or ""))
+    return ValidationOutcome(conforms=conforms, results=findings, report=report, mode=mode)
+
+
+def _rule_num(rule: str) -> int:
+    m = re.search(r"\d+", rule)
+    return int(m.group(0)) if m else 0
+
+
+def _as_graph(data: rdflib.Graph) -> rdflib.Graph:
+    if isinstance(data, rdflib.Dataset):
+        g = rdflib.Graph()
+        for s, p, o, _ in data.quads((None, None, None, None)):
+            g.add((s, p, o))
+        return g
+    return data
+
+
+def _partitions(store: GraphStore, data):
+    """Per document named graph; the default graph when there are none (a plain graph)."""
+    if not isinstance(data, GraphStore) and not isinstance(data, rdflib.Dataset):
+        yield data
+        return
+    names = store.named_graphs()
+    if not names:
+        yield store_partition(store, None)
+        return
+    for name in names:
+        yield store_partition(store, name)
+
+
+def _run_pyshacl(data_graph: rdflib.Graph, shapes: rdflib.Graph) -> list[tuple]:
+    import pyshacl
+
+    if len(data_graph) == 0:
+        return []
+    conforms, report, text = pyshacl.validate(
+        data_graph, shacl_graph=shapes, inference="none", advanced=False, abort_on_first=False,
+        allow_warnings=True, allow_infos=True, meta_shacl=False,
+    )
+    if not isinstance(report, rdflib.Graph):
+        raise GoalgraphError(f"pySHACL could not run the shapes: {text}")
+    out = []
+    for res in report.subjects(RDF.type, SH.ValidationResult):
+        msgs = tuple(sorted((_tag(m) for m in report.objects(res, SH.resultMessage)), key=str))
+        out.append((
+            report.value(res, SH.focusNode), report.value(res, SH.sourceShape),
+            report.value(res, SH.resultPath), report.value(res, SH.value),
+            report.value(res, SH.resultSeverity), report.value(res, SH.sourceConstraintComponent),
+            msgs, report.value(res, SH.sourceConstraint),
+        ))
+    return out
+
+
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+def _tag(msg):
+    """pySHACL drops the language tag of SPARQL-based messages; put it back (zh when mostly CJK)."""
+    if not isinstance(msg, Literal) or msg.language:
+        return msg
+    text = str(msg)
+    lang = "zh" if len(_CJK_RE.findall(text)) > len(re.findall(r"[A-Za-z]", text)) else "en"
+    return Literal(text, lang=lang)
+
+
+_MSG_VAR_RE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _run_sparql(store: GraphStore, check: SparqlCheck) -> list[tuple]:
+    try:
+        rows = store.select(check.whole_store_query())
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise GoalgraphError(f"{local_name(check.shape)}: query failed: {exc}") from exc
+    out = []
+    for row in rows:
+        if "failure" in row:
+            raise GoalgraphError(f"{local_name(check.shape)}: the check reported a failure")
+        this = row.get("this")
+        if this is None:
+            continue
+        focus = _rdflib_term(this)
+        value = _rdflib_term(row["value"]) if "value" in row else (None if check.is_property_shape else focus)
+        path = _rdflib_term(row["path"]) if "path" in row else None
+        bound = {k: _rdflib_term(v) for k, v in row.items()}
+        msgs = tuple(sorted((_fill_message(m, bound) for m in check.messages), key=str))
+        out.append((focus, check.shape, path, value, check.severity, SH.SPARQLConstraintComponent, msgs,
+                    check.constraint))
+    return out
+
+
+def _fill_message(msg: Literal, bound: dict) -> Literal:
+    def sub(m: re.Match) -> str:
+        v = bound.get(m.group(1))
+        return str(v) if v is not None else m.group(0)
+
+    return Literal(_MSG_VAR_RE.sub(sub, str(msg)), lang=msg.language)
+
+
+def build_report_graph(raw: list[tuple], conforms: bool) -> rdflib.Graph:
+    """A standard ``sh:ValidationReport``; results get deterministic IRIs-free blank nodes."""
+    g = rdflib.Graph()
+    bind_prefixes(g)
+    report = rdflib.BNode("report")
+    g.add((report, RDF.type, SH.ValidationReport))
+    g.add((report, SH.conforms, Literal(conforms)))
+    for i, (focus, shape, path, value, sev, comp, msgs, constraint) in enumerate(
+            sorted(raw, key=lambda r: tuple(str(x) for x in r[:5]))):
+        res = rdflib.BNode(f"result{i + 1}")
+        g.add((report, SH.result, res))
+        g.add((res, RDF.type, SH.ValidationResult))
+        g.add((res, SH.focusNode, focus))
+        g.add((res, SH.sourceShape, shape))
+        g.add((res, SH.resultSeverity, sev))
+        if comp is not None:
+            g.add((res, SH.sourceConstraintComponent, comp))
+        if isinstance(constraint, URIRef):
+            g.add((res, SH.sourceConstraint, constraint))
+        if path is not None and not isinstance(path, rdflib.BNode):
+            g.add((res, SH.resultPath, path))
+        if value is not None:
+            g.add((res, SH.value, value))
+        for m in msgs:
+            g.add((res, SH.resultMessage, m))
+    return g
+
+
+# ---------------------------------------------------------------------------------------------
+# context: department → project → indicator, source file:line
+
+_UP_INDICATOR = """
+SELECT ?x ?up WHERE {
+  VALUES ?x { %s }
+  { ?up gg:hasTarget|gg:hasBasis|gg:hasScoringRule|gg:hasGradeStandard ?x }
+  UNION { ?up gg:hasBasis ?b . ?b gg:hasCitation ?x }
+}"""
+_UP_CONTAINER = """
+SELECT ?x ?up WHERE {
+  VALUES ?x { %s }
+  { ?x gg:indicatorOf|gg:milestoneOf|gg:goalOf|gg:summarises|gg:activityOf ?up }
+  UNION { ?up gg:hasGoal ?g . ?g gg:hasCitation ?x }
+}"""
+_DEPARTMENT = """
+SELECT ?x ?up WHERE {
+  VALUES ?x { %s }
+  { ?x gg:competentDepartment|gg:dutyOf|gg:summaryDepartment|org:subOrganizationOf ?up }
+  UNION { ?x gg:activityOf ?duty . ?duty gg:dutyOf ?up }
+}"""
+_DESCRIBE = """
+SELECT ?x ?type ?label ?line ?file WHERE {
+  VALUES ?x { %s }
+  OPTIONAL { ?x a ?type . FILTER(?type IN (gg:Project, gg:Activity, gg:Duty, gg:Department, gg:Indicator,
+                                            gg:SummaryEntry, gg:BudgetUnit)) }
+  OPTIONAL { ?x skos:prefLabel ?label }
+  OPTIONAL { ?x prov:wasDerivedFrom ?r . ?r gg:sourceLine ?line ; gg:sourceFile ?file }
+}"""
+_PATH_LINES = """
+SELECT ?x ?p (MIN(?l) AS ?line) (SAMPLE(?f) AS ?file) WHERE {
+  VALUES (?x ?p) { %s }
+  ?x ?p ?o .
+  FILTER(isIRI(?o) && STRSTARTS(STR(?o), CONCAT(STR(?x), "/")))
+  ?o prov:wasDerivedFrom ?r .
+  ?r gg:sourceLine ?l ; gg:sourceFile ?f .
+} GROUP BY ?x ?p"""
+_CONTAINERS = {str(GG.Project), str(GG.Activity), str(GG.Duty)}
+
+
+def _path_lines(store: GraphStore, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, int]]:
+    """For results with a path: the first source line of the focus node's own children along it
+    (``{project}/plan/m12`` for ``gg:hasSpendingMilestone``), so a finding about a missing or
+    wrong part of a table points at that table's rows rather than at the project heading."""
+    out: dict[tuple[str, str], tuple[str, int]] = {}
+    ordered = sorted(pairs)
+    for i in range(0, len(ordered), 1000):
+        values = " ".join(f"({ox.NamedNode(x)} {ox.NamedNode(p)})" for x, p in ordered[i:i + 1000])
+        for r in store.select(sparql_prologue() + _PATH_LINES % values):
+            if "line" in r:
+                out[(r["x"].value, r["p"].value)] = (r["file"].value, int(r["line"].value))
+    return out
+
+
+def _lookup(store: GraphStore, query: str, nodes: set[str]) -> list[dict]:
+    rows: list[dict] = []
+    ordered = sorted(nodes)
+    for i in range(0, len(ordered), 1000):
+        values = " ".join(str(ox.NamedNode(x)) for x in ordered[i:i + 1000])
+        rows += store.select(sparql_prologue() + query % values)
+    return rows
+
+
+def _context(store: GraphStore, focus_nodes: list) -> dict[str, dict]:
+    """Department → container (project / activity / duty) → indicator and source line of each focus
+    node, from a few whole-store lookups (VALUES over the nodes involved)."""
+    focus = {str(f) for f in focus_nodes if isinstance(f, URIRef)}
+    if not focus:
+        return {}
+    indicator = {r["x"].value: r["up"].value for r in _lookup(store, _UP_INDICATOR, focus)}
+    desc: dict[str, dict] = {}
+
+    def describe(nodes: set[str]) -> None:
+        todo = {n for n in nodes if n not in desc}
+        for r in _lookup(store, _DESCRIBE, todo) if todo else []:
+            d = desc.setdefault(r["x"].value, {"types": set()})
+            if "type" in r:
+                d["types"].add(r["type"].value)
+            if "label" in r and "label" not in d:
+                d["label"] = r["label"].value
+            if "line" in r:
+                line = int(r["line"].value)
+                if d.get("line") is None or line < d["line"]:
+                    d["line"], d["file"] = line, r["file"].value
+        for n in todo:
+            desc.setdefault(n, {"types": set()})
+
+    level1 = focus | set(indicator.values())
+    describe(level1)
+    for n in level1:  # a focus node that is itself an indicator
+        if str(GG.Indicator) in desc[n]["types"]:
+            indicator.setdefault(n, n)
+    ups: dict[str, str] = {}
+    for r in _lookup(store, _UP_CONTAINER, level1):
+        ups.setdefault(r["x"].value, r["up"].value)
+    describe(set(ups.values()))
+
+    def container_of(n: str) -> str | None:
+        for _ in range(4):
+            if desc.get(n, {}).get("types", set()) & _CONTAINERS:
+                return n
+            nxt = ups.get(n)
+            if nxt is None:
+                return None
+            n = nxt
+        return None
+
+    containers: dict[str, str | None] = {}
+    for f in focus:
+        c = container_of(indicator.get(f, f)) or container_of(f)
+        if c is None:  # hierarchical IRIs: {project}/goal/1/citation/2 → {project}
+            for cand in sorted((x for x in desc if desc[x]["types"] & _CONTAINERS), key=len, reverse=True):
+                if f.startswith(cand + "/"):
+                    c = cand
+                    break
+        containers[f] = c
+    dept_of: dict[str, str] = {}
+    for r in _lookup(store, _DEPARTMENT, {c for c in containers.values() if c} | focus):
+        dept_of.setdefault(r["x"].value, r["up"].value)
+    describe(set(dept_of.values()))
+
+    ctx: dict[str, dict] = {}
+    for f in focus:
+        ind = indicator.get(f)
+        c = containers[f]
+        dept = (dept_of.get(c) if c else None) or dept_of.get(f)
+        if dept is None and str(GG.Department) in desc.get(f, {}).get("types", set()):
+            dept = f
+        line_src = next((n for n in (f, ind, c) if n and desc.get(n, {}).get("line") is not None), None)
+        ctx[f] = {
+            "file": desc[line_src]["file"] if line_src else None,
+            "line": desc[line_src]["line"] if line_src else None,
+            "dept": dept, "deptLabel": desc.get(dept, {}).get("label") if dept else None,
+            "container": c, "containerLabel": desc.get(c, {}).get("label") if c else None,
+            "indicator": ind, "indicatorLabel": desc.get(ind, {}).get("label") if ind else None,
+        }
+    return ctx
+
+
+_NUMERIC = {str(rdflib.XSD[t]) for t in ("decimal", "integer", "int", "long", "double", "float", "short",
+                                           "nonNegativeInteger", "positiveInteger")}
+
+
+def _canonical(term) -> str | None:
+    """A value's identity across stores: Oxigraph canonicalises numbers (90.00 → 90), rdflib keeps
+    the lexical form, so numbers compare by value."""
+    if term is None:
+        return None
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in _NUMERIC:
+        try:
+            d = Decimal(str(term)).normalize()
+            return f"{format(d, 'f')}^^number"
+        except InvalidOperation:
+            return str(term)
+    if isinstance(term, Literal):
+        return f"{term}@{term.language}" if term.language else str(term)
+    return str(term)
+
+
+def _lex(term) -> tuple[str | None, str | None]:
+    if term is None:
+        return None, None
+    if isinstance(term, URIRef):
+        return str(term), "iri"
+    if isinstance(term, rdflib.BNode):
+        return str(term), "bnode"
+    return str(term), "literal"
+
+
+def _findings(raw: list[tuple], store: GraphStore) -> list[Finding]:
+    ctx = _context(store, [r[0] for r in raw])
+    plines = _path_lines(store, {(str(r[0]), str(r[2])) for r in raw
+                                 if isinstance(r[0], URIRef) and isinstance(r[2], URIRef)})
+    out = []
+    for focus, shape, path, value, sev, comp, msgs, _constraint in raw:
+        c = dict(ctx.get(str(focus), {}))
+        if isinstance(path, URIRef) and (str(focus), str(path)) in plines:
+            c["file"], c["line"] = plines[(str(focus), str(path))]
+        zh = next((str(m) for m in msgs if getattr(m, "language", None) == "zh"), "")
+        en = next((str(m) for m in msgs if getattr(m, "language", None) == "en"), "")
+        for m in msgs:  # pySHACL drops the language tag of SPARQL-based messages
+            if getattr(m, "language", None) is None:
+                if len(_CJK_RE.findall(str(m))) > len(re.findall(r"[A-Za-z]", str(m))):
+                    zh = zh or str(m)
+                else:
+                    en = en or str(m)
+        val, kind = _lex(value)
+        out.append(Finding(
+            rule=rule_id(str(shape)), shape=str(shape), severity=local_name(str(sev)),
+            focus=str(focus), path=str(path) if isinstance(path, URIRef) else None,
+            value=val, value_kind=kind, value_key=_canonical(value),
+            component=local_name(str(comp)) if comp else None,
+            message_zh=zh, message_en=en,
+            source_file=c.get("file"), source_line=c.get("line"),
+            department=c.get("dept"), department_label=c.get("deptLabel"),
+            project=c.get("container"), project_label=c.get("containerLabel"),
+            indicator=c.get("indicator"), indicator_label=c.get("indicatorLabel"),
+        ))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def write_reports(outcome: ValidationOutcome, out_dir: str | Path) -> list[Path]:
+    """Write ``report.ttl`` (the sh:ValidationReport) and ``report.md`` into ``out_dir``."""
+    from goalgraph.report import render
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "report.ttl", out / "report.md"]
+    paths[0].write_text(render(outcome, "turtle"), encoding="utf-8")
+    paths[1].write_text(render(outcome, "markdown"), encoding="utf-8")
+    return paths
+
+
+__all__ = [
+    "DEFAULT_PARAMS", "Finding", "Settings", "SparqlCheck", "ValidationOutcome", "core_shapes",
+    "load_data", "load_shapes", "rule_id", "sparql_checks", "validate_graph", "write_reports",
+]
+
+_ = (RDFS, GGSH)
