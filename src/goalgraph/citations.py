@@ -47,21 +47,23 @@ _CODE_CHAR = r"(?:(?![号的第])[\u4e00-\u9fa5A-Za-z])"
 
 #: a 文号: code, year in any bracket (《》 too), optional 第, serial, 号 (号 may be dropped before a
 #: closing bracket or the end). Spaces are allowed anywhere between the parts ("237 号").
+# whitespace inside a number is bounded (\s{0,4}): an unbounded \s* backtracks quadratically on a
+# long run of spaces in hostile input (tests/fuzz/corpus/slow-inputs)
 _DOC_NUMBER = re.compile(
-    rf"(?P<code>{_CODE_CHAR}{{1,15}}?)\s*"
-    r"(?P<lb>[〔［\[【（(《﹝〘{])\s*(?P<year>(?:19|20)\d{2})\s*(?P<rb>[〕］\]】）)》﹞〙}])\s*"
-    r"(?P<di>第)?\s*(?P<serial>\d{1,5})\s*(?:(?P<hao>号)|(?=\s*[）)\]】，,。；;、]|\s*$))"
+    rf"(?P<code>{_CODE_CHAR}{{1,15}}?)\s{{0,4}}"
+    r"(?P<lb>[〔［\[【（(《﹝〘{])\s{0,4}(?P<year>(?:19|20)\d{2})\s{0,4}(?P<rb>[〕］\]】）)》﹞〙}])\s{0,4}"
+    r"(?P<di>第)?\s{0,4}(?P<serial>\d{1,5})\s{0,4}(?:(?P<hao>号)|(?=\s{0,4}[）)\]】，,。；;、]|\s{0,4}$))"
 )
 
 #: an order number (部门令 / 国务院令): "财政部令第87号", "国务院令第708号"
 _ORDER_NUMBER = re.compile(
-    rf"(?P<code>{_CODE_CHAR}{{0,14}}令)\s*(?P<di>第)?\s*(?P<serial>\d{{1,5}})\s*号"
+    rf"(?P<code>{_CODE_CHAR}{{0,14}}令)\s{{0,4}}(?P<di>第)?\s{{0,4}}(?P<serial>\d{{1,5}})\s{{0,4}}号"
 )
 
 #: a standard code: GB, GB/T, DB37/T, HJ … then number-year ("GB3838-2002", "GB/T 9704—2012")
 _STANDARD = re.compile(
     r"(?<![A-Za-z])(?P<code>(?:GB|DB\d{2}|HJ|JGJ|CJJ|CJ|WS|YY|JT|JTG|SL|DL|NY|QB|GA|MZ|LY|HG|SH)"
-    r"(?:\s*/\s*[TZ])?)\s*(?P<num>\d+(?:\.\d+)*)\s*[-－—–]\s*(?P<year>\d{4}|\d{2})(?!\d)"
+    r"(?:\s{0,4}/\s{0,4}[TZ])?)\s{0,4}(?P<num>\d+(?:\.\d+)*)\s{0,4}[-－—–]\s{0,4}(?P<year>\d{4}|\d{2})(?!\d)"
 )
 
 #: a procurement project number (项目编号: SDGP371000202101000123)

@@ -35,12 +35,21 @@ def parse_number(text: str | None) -> Decimal | None:
         return None
 
 
+def squeeze(text: str | None) -> str:
+    """NFKC with whitespace runs collapsed to one space: regexes with ``\s*`` then stay linear
+    on hostile cells (a run of thousands of spaces backtracks quadratically otherwise)."""
+    return _SPACES.sub(" ", _nfkc(text or "")).strip()
+
+
+_SPACES = re.compile(r"\s+")
+
+
 def parse_amount(text: str | None) -> Decimal | None:
     """A money amount in 万元: the number with a trailing 万元/万 stripped ("2384.2万元" → 2384.2).
 
     A trailing bare 元 is not stripped (it would change the magnitude); such a cell is no amount.
     """
-    s = _nfkc(text or "")
+    s = squeeze(text)
     m = _AMOUNT_SUFFIX.search(s)
     if m and m.group(1) in ("万元", "万"):
         s = s[: m.start()]
@@ -77,7 +86,7 @@ _ANY_FULL_MARKS = re.compile(r"(?:满分|总分|共计)\s*[:：]?\s*(\d+(?:\.\d+
 
 def parse_weight(scoring: str | None) -> Decimal | None:
     """Points an indicator is worth, parsed from its scoring text; None when it states none."""
-    s = _nfkc(scoring or "")
+    s = squeeze(scoring)
     if not s:
         return None
     m = _LEADING_WEIGHT.match(s) or _ANY_FULL_MARKS.search(s)

@@ -316,9 +316,13 @@ def heading_year(heading: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_SPACE_RUN = re.compile(r"\s{2,}")
+
+
 def heading_name(heading: str) -> str:
     """"现代产业集群+人工智能年度目标（2022）" → "现代产业集群+人工智能"."""
-    return _HEADING_SUFFIX.sub("", heading or "").strip()
+    # whitespace runs collapsed first: the suffix regex backtracks cubically on long runs
+    return _HEADING_SUFFIX.sub("", _SPACE_RUN.sub(" ", heading or "")).strip()
 
 
 # -- goals -------------------------------------------------------------------------------------------
