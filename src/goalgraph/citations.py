@@ -139,7 +139,8 @@ GENERIC_PHRASES = (
 _DOC_SUFFIXES = ("办法", "通知", "意见", "实施方案", "细则", "规定", "规划", "条例", "决定", "批复", "纲要", "政策")
 _BARE_LEAD = re.compile(r"^(?:根据|依据|按照|参照|执行)")
 _BARE_TAIL = re.compile(r"(?:的?(?:有关)?(?:要求|精神|文件))+$")
-_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
+# no leading \s*: .sub() would backtrack quadratically over a run of spaces; callers strip()
+_TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]\s*$")
 
 # -- data ----------------------------------------------------------------------------------------------
 

@@ -295,3 +295,16 @@ def _to_rdflib(term):
 
 to_rdflib_term = _to_rdflib
 to_ox_term = _to_ox
+
+
+def read_rdflib(path: str | Path):
+    """Parse an RDF file into rdflib *through Oxigraph*: a JSON-LD remote ``@context`` or an RDF/XML
+    external entity is never fetched (rdflib's own JSON-LD parser would download contexts).
+    Quad formats give a ``Dataset``; triple formats a ``Graph``."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file", file=str(path))
+    fmt = guess_format(path)
+    store = GraphStore()
+    store.load_file(path, fmt)
+    return store.to_rdflib() if fmt in ("nquads", "trig") else store.to_rdflib(union=True)

@@ -394,17 +394,11 @@ def store_union(store: GraphStore) -> rdflib.Graph:
 
 
 def load_data(path: str | Path) -> rdflib.Graph:
-    """Read an RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) for validation."""
-    path = Path(path)
-    if not path.is_file():
-        raise GoalgraphError(f"{path}: no such file")
-    fmt = rdflib.util.guess_format(str(path)) or "turtle"
-    g = rdflib.Dataset() if fmt in ("nquads", "trig") else rdflib.Graph()
-    try:
-        g.parse(path, format=fmt)
-    except Exception as exc:  # noqa: BLE001 - parser errors differ per format
-        raise GoalgraphError(f"{path}: cannot parse {fmt}: {exc}") from exc
-    return g
+    """Read an RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) for validation; parsed by
+    Oxigraph so remote JSON-LD contexts and external entities are never fetched."""
+    from goalgraph.store import read_rdflib
+
+    return read_rdflib(path)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -92,21 +92,10 @@ def _execute(saved: Q.SavedQuery, bindings, args) -> Q.QueryResult:
 
 
 def _rdflib_graph(path: Path):
-    from rdflib import Dataset, Graph
-    from goalgraph.store import guess_format
-    fmt = guess_format(path)
-    rdflib_fmt = {"ntriples": "nt", "nquads": "nquads", "turtle": "turtle", "trig": "trig",
-                  "jsonld": "json-ld", "xml": "xml"}[fmt]
-    try:
-        if fmt in ("nquads", "trig"):
-            ds = Dataset(default_union=True)
-            ds.parse(str(path), format=rdflib_fmt)
-            return ds
-        g = Graph()
-        g.parse(str(path), format=rdflib_fmt)
-        return g
-    except Exception as exc:  # noqa: BLE001 - rdflib parsers raise many kinds
-        raise UsageError(f"{path}: cannot parse: {exc}") from exc
+    """The file as an rdflib graph for ``--engine rdflib`` (parsed by Oxigraph: nothing is fetched)."""
+    from goalgraph.store import read_rdflib
+
+    return read_rdflib(path)
 
 
 def _list_text() -> str:
