@@ -459,21 +459,9 @@ class QueryResult:
 
 
 def _from_ox(term):
-    import pyoxigraph as ox
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        if dt == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
-    raise GoalgraphError(f"unexpected term {term!r}")
+    from goalgraph.store import to_rdflib_term
+
+    return None if term is None else to_rdflib_term(term)
 
 
 def _new_graph(text: str = "") -> Graph:

@@ -52,6 +52,7 @@ from goalgraph.errors import GoalgraphError, UsageError
 from goalgraph.namespaces import GG, GGSH, bind_prefixes, sparql_prologue
 from goalgraph.resources import resource_dir
 from goalgraph.store import GraphStore
+from goalgraph.store import to_ox_term as _ox_term, to_rdflib_term as _rdflib_term
 
 SEVERITIES = {"Violation": SH.Violation, "Warning": SH.Warning, "Info": SH.Info}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -327,31 +328,6 @@ def core_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
 
 # ---------------------------------------------------------------------------------------------
 # data conversion rdflib ⇄ pyoxigraph
-
-
-def _ox_term(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-def _rdflib_term(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    dt = term.datatype.value if term.datatype else None
-    if dt == "http://www.w3.org/2001/XMLSchema#string":
-        dt = None
-    return Literal(term.value, datatype=URIRef(dt) if dt else None)
 
 
 def graph_to_store(graph: rdflib.Graph) -> GraphStore:
