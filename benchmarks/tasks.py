@@ -1,0 +1,306 @@
+"""Benchmark steps. Each function runs inside a fresh process (``benchmarks.measure.measure``) and
+returns a dict of facts; wall time and peak RSS are taken by the runner around the call."""
+
+from __future__ import annotations
+
+import gc
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+GG = "https://w3id.org/goalgraph/ontology#"
+BIN = Path(sys.executable).parent
+
+
+# -- corpus and pipeline ------------------------------------------------------------------------
+def synth(out: str, governments: int, projects_per_gov: int, seed: int = 0) -> dict:
+    from goalgraph.synth import write_corpus
+    write_corpus(out, governments=governments, projects_per_gov=projects_per_gov, seed=seed)
+    return {"documents": len(list(Path(out).glob("*.txt")))}
+
+
+def build(corpus: str, out: str) -> dict:
+    """`goalgraph build` as a subprocess; peak RSS is the child's (RUSAGE_CHILDREN)."""
+    shutil.rmtree(out, ignore_errors=True)
+    inputs = sorted(str(p) for p in Path(corpus).glob("*.txt"))
+    exe = BIN / "goalgraph"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "goalgraph"]
+    proc = subprocess.run(cmd + ["build", *inputs, "--out", out, "--quiet"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"goalgraph build failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    facts = {"child_peak_mb": round(child_peak)}
+    facts.update(store_counts(str(Path(out) / "store")))
+    facts["nq_mb"] = round((Path(out) / "graph.nq").stat().st_size / 2**20, 1)
+    return facts
+
+
+def store_counts(store_dir: str) -> dict:
+    import pyoxigraph as ox
+    s = ox.Store.read_only(store_dir)
+    q = ("SELECT (COUNT(*) AS ?n) WHERE { ?i a <%sIndicator> }" % GG)
+    n = int(next(iter(s.query(q, use_default_graph_as_union=True)))["n"].value)
+    facts = {"indicators": n, "quads": len(s)}
+    del s
+    gc.collect()
+    return facts
+
+
+def floor_load(nq: str, store_dir: str) -> dict:
+    """The floor: pyoxigraph parsing and bulk-loading the same N-Quads into a fresh on-disk store."""
+    import pyoxigraph as ox
+    shutil.rmtree(store_dir, ignore_errors=True)
+    s = ox.Store(store_dir)
+    s.bulk_load(path=nq, format=ox.RdfFormat.N_QUADS)
+    s.flush()
+    n = len(s)
+    del s
+    gc.collect()
+    shutil.rmtree(store_dir, ignore_errors=True)
+    return {"quads": n}
+
+
+# -- validation ---------------------------------------------------------------------------------
+def _keys_file(path: str, keys) -> None:
+    import json
+    Path(path).write_text(json.dumps(sorted([list(k) for k in keys], key=str), ensure_ascii=False),
+                          encoding="utf-8")
+
+
+def validate_fast(store_dir: str, copy_dir: str, keys_out: str) -> dict:
+    """goalgraph's validator (``mode="fast"``) on a copy of the built store."""
+    from goalgraph.store import GraphStore
+    from goalgraph.validate import validate_graph
+    shutil.rmtree(copy_dir, ignore_errors=True)
+    shutil.copytree(store_dir, copy_dir)
+    store = GraphStore.open(copy_dir, read_only=True)
+    outcome = validate_graph(store, mode="fast")
+    _keys_file(keys_out, outcome.keys())
+    return {"results": len(outcome.results), "conforms": outcome.conforms}
+
+
+def validate_pyshacl(nq: str, keys_out: str) -> dict:
+    """Plain ``pyshacl.validate`` on an rdflib Graph of the same data (all graphs merged) and the same
+    shapes, ``inference="none"``; results keyed like ``Finding.key()`` (focus, shape, path, value, severity)."""
+    import pyshacl
+    import rdflib
+    from rdflib.namespace import RDF, SH
+
+    from goalgraph.validate import _canonical, load_shapes, local_name
+
+    ds = rdflib.Dataset()
+    t0 = time.perf_counter()
+    ds.parse(nq, format="nquads")
+    g = rdflib.Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    del ds
+    gc.collect()
+    parse_s = time.perf_counter() - t0
+    shapes = load_shapes()
+    t1 = time.perf_counter()
+    _conforms, report, _text = pyshacl.validate(
+        g, shacl_graph=shapes, inference="none", advanced=False, abort_on_first=False,
+        allow_warnings=True, allow_infos=True, meta_shacl=False)
+    validate_s = time.perf_counter() - t1
+    keys = set()
+    for res in report.subjects(RDF.type, SH.ValidationResult):
+        path = report.value(res, SH.resultPath)
+        keys.add((str(report.value(res, SH.focusNode)), str(report.value(res, SH.sourceShape)),
+                  str(path) if isinstance(path, rdflib.URIRef) else None,
+                  _canonical(report.value(res, SH.value)), local_name(str(report.value(res, SH.resultSeverity)))))
+    _keys_file(keys_out, keys)
+    return {"results": len(keys), "parse_s": round(parse_s, 2), "validate_s": round(validate_s, 2),
+            "triples": len(g)}
+
+
+# -- queries ------------------------------------------------------------------------------------
+def summarise(store_dir: str, copy_dir: str) -> dict:
+    """A copy of the built store with build-time summaries (``goalgraph.summaries.materialize``),
+    unless the build already wrote them."""
+    from goalgraph import summaries
+    from goalgraph.store import GraphStore
+    shutil.rmtree(copy_dir, ignore_errors=True)
+    shutil.copytree(store_dir, copy_dir)
+    store = GraphStore.open(copy_dir)
+    had = summaries.summary_graph() in store.named_graphs()
+    written = 0 if had else summaries.materialize(store)
+    store.close()
+    return {"already_built": had, "triples": written}
+
+
+def _rows_digest(result) -> tuple[int, str]:
+    import hashlib
+    from goalgraph import query as Q
+    if result.graph is not None:
+        lines = sorted(result.graph.serialize(format="nt").splitlines())
+        return len(lines), hashlib.sha1("\n".join(lines).encode()).hexdigest()[:12]
+    rows = Q.plain_rows(result)
+    return len(rows), hashlib.sha1(repr(rows).encode()).hexdigest()[:12]
+
+
+def queries_oxigraph(store_dir: str, names: list[str], repeat: int = 2) -> dict:
+    """Every saved query on the embedded on-disk store (opened read-only): first and repeat run."""
+    from goalgraph import query as Q
+    from goalgraph.store import GraphStore
+    store = GraphStore.open(store_dir, read_only=True)
+    cat = Q.load_catalogue()
+    out = {}
+    for name in names:
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            res = Q.run_query(cat[name], {}, store=store)
+            times.append(time.perf_counter() - t0)
+        n, digest = _rows_digest(res)
+        out[name] = {"s": times, "rows": n, "digest": digest}
+    return out
+
+
+def queries_endpoint(url: str, names: list[str], server: str = "oxigraph", repeat: int = 2) -> dict:
+    from goalgraph import query as Q
+    from goalgraph.endpoint import SparqlEndpoint
+    ep = SparqlEndpoint.for_server(server, url, timeout=600)
+    cat = Q.load_catalogue()
+    out = {}
+    for name in names:
+        times = []
+        try:
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                res = Q.run_query(cat[name], {}, endpoint=ep)
+                times.append(time.perf_counter() - t0)
+            n, digest = _rows_digest(res)
+            out[name] = {"s": times, "rows": n, "digest": digest}
+        except Exception as exc:  # noqa: BLE001 - reported, not fatal
+            out[name] = {"error": str(exc)[:200]}
+    return out
+
+
+def rdflib_worker() -> None:
+    """Loop: parse graph.nq once into an rdflib Dataset (union), then run queries named on stdin."""
+    import json
+
+    import rdflib
+
+    from goalgraph import query as Q
+    nq = sys.stdin.readline().strip()
+    t0 = time.perf_counter()
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(nq, format="nquads")
+    g = rdflib.ConjunctiveGraph(store=ds.store)
+    print(json.dumps({"parsed": time.perf_counter() - t0,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+    cat = Q.load_catalogue()
+    for line in sys.stdin:
+        name = line.strip()
+        if not name:
+            break
+        t0 = time.perf_counter()
+        try:
+            res = Q.run_query(cat[name], {}, graph=g)
+            n, digest = _rows_digest(res)
+            print(json.dumps({"name": name, "s": time.perf_counter() - t0, "rows": n, "digest": digest}), flush=True)
+        except Exception as exc:  # noqa: BLE001
+            print(json.dumps({"name": name, "error": str(exc)[:200]}), flush=True)
+
+
+def queries_rdflib(nq: str, names: list[str], cap: float = 60.0, parse_cap: float = 900.0) -> dict:
+    """rdflib in memory, one worker process that parses once; a query over ``cap`` seconds kills the
+    worker (reported as ``>cap``) and a new worker re-parses for the remaining queries."""
+    import json
+    import select
+
+    out: dict = {"_parse": None}
+    todo = list(names)
+
+    def start():
+        p = subprocess.Popen([sys.executable, "-c", "from benchmarks.tasks import rdflib_worker; rdflib_worker()"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+                             cwd=str(Path(__file__).resolve().parents[1]))
+        p.stdin.write(nq + "\n")
+        p.stdin.flush()
+        line = _readline(p, parse_cap)
+        if line is None:
+            p.kill()
+            p.wait()
+            raise TimeoutError(f"rdflib parse over {parse_cap:.0f} s")
+        return p, json.loads(line)
+
+    def _readline(p, timeout):
+        ready, _, _ = select.select([p.stdout], [], [], timeout)
+        if not ready:
+            return None
+        line = p.stdout.readline()
+        return line or None
+
+    try:
+        proc, info = start()
+    except TimeoutError as exc:
+        return {"_parse": {"error": str(exc)}, **{n: {"capped": True} for n in names}}
+    out["_parse"] = info
+    while todo:
+        name = todo.pop(0)
+        proc.stdin.write(name + "\n")
+        proc.stdin.flush()
+        line = _readline(proc, cap)
+        if line is None:
+            out[name] = {"capped": True}
+            proc.kill()
+            proc.wait()
+            if todo:
+                proc, _ = start()
+            continue
+        out[name] = json.loads(line)
+    if proc.poll() is None:
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+        proc.wait(timeout=60)
+    return out
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_oxigraph_server(store_dir: str, copy_dir: str):
+    """``oxigraph serve-read-only`` on a copy of the store, 127.0.0.1 only → (process, url) or None."""
+    import urllib.request
+    exe = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")
+    if not exe:
+        return None
+    shutil.rmtree(copy_dir, ignore_errors=True)
+    shutil.copytree(store_dir, copy_dir)
+    port = free_port()
+    proc = subprocess.Popen([exe, "serve-read-only", "--location", copy_dir, "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):  # bounded: 60 s
+        if proc.poll() is not None:
+            return None
+        try:
+            urllib.request.urlopen(url + "/", timeout=1)
+            return proc, url
+        except Exception:  # noqa: BLE001
+            time.sleep(0.2)
+    proc.terminate()
+    proc.wait(timeout=30)
+    return None
+
+
+def stop(proc) -> None:
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
