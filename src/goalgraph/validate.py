@@ -49,7 +49,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import SH
 
 from goalgraph.errors import GoalgraphError, UsageError
-from goalgraph.namespaces import GG, GGSH, bind_prefixes, sparql_prologue
+from goalgraph.namespaces import GG, GGSH, bind_prefixes
 from goalgraph.resources import resource_dir
 from goalgraph.store import GraphStore
 from goalgraph.store import to_ox_term as _ox_term, to_rdflib_term as _rdflib_term
@@ -545,40 +545,6 @@ def build_report_graph(raw: list[tuple], conforms: bool) -> rdflib.Graph:
 # ---------------------------------------------------------------------------------------------
 # context: department → project → indicator, source file:line
 
-_UP_INDICATOR = """
-SELECT ?x ?up WHERE {
-  VALUES ?x { %s }
-  { ?up gg:hasTarget|gg:hasBasis|gg:hasScoringRule|gg:hasGradeStandard ?x }
-  UNION { ?up gg:hasBasis ?b . ?b gg:hasCitation ?x }
-}"""
-_UP_CONTAINER = """
-SELECT ?x ?up WHERE {
-  VALUES ?x { %s }
-  { ?x gg:indicatorOf|gg:milestoneOf|gg:goalOf|gg:summarises|gg:activityOf ?up }
-  UNION { ?up gg:hasGoal ?g . ?g gg:hasCitation ?x }
-}"""
-_DEPARTMENT = """
-SELECT ?x ?up WHERE {
-  VALUES ?x { %s }
-  { ?x gg:competentDepartment|gg:dutyOf|gg:summaryDepartment|org:subOrganizationOf ?up }
-  UNION { ?x gg:activityOf ?duty . ?duty gg:dutyOf ?up }
-}"""
-_DESCRIBE = """
-SELECT ?x ?type ?label ?line ?file WHERE {
-  VALUES ?x { %s }
-  OPTIONAL { ?x a ?type . FILTER(?type IN (gg:Project, gg:Activity, gg:Duty, gg:Department, gg:Indicator,
-                                            gg:SummaryEntry, gg:BudgetUnit)) }
-  OPTIONAL { ?x skos:prefLabel ?label }
-  OPTIONAL { ?x prov:wasDerivedFrom ?r . ?r gg:sourceLine ?line ; gg:sourceFile ?file }
-}"""
-_PATH_LINES = """
-SELECT ?x ?p (MIN(?l) AS ?line) (SAMPLE(?f) AS ?file) WHERE {
-  VALUES (?x ?p) { %s }
-  ?x ?p ?o .
-  FILTER(isIRI(?o) && STRSTARTS(STR(?o), CONCAT(STR(?x), "/")))
-  ?o prov:wasDerivedFrom ?r .
-  ?r gg:sourceLine ?l ; gg:sourceFile ?f .
-} GROUP BY ?x ?p"""
 _CONTAINERS = {str(GG.Project), str(GG.Activity), str(GG.Duty)}
 
 
@@ -587,22 +553,83 @@ def _path_lines(store: GraphStore, pairs: set[tuple[str, str]]) -> dict[tuple[st
     (``{project}/plan/m12`` for ``gg:hasSpendingMilestone``), so a finding about a missing or
     wrong part of a table points at that table's rows rather than at the project heading."""
     out: dict[tuple[str, str], tuple[str, int]] = {}
-    ordered = sorted(pairs)
-    for i in range(0, len(ordered), 1000):
-        values = " ".join(f"({ox.NamedNode(x)} {ox.NamedNode(p)})" for x, p in ordered[i:i + 1000])
-        for r in store.select(sparql_prologue() + _PATH_LINES % values):
-            if "line" in r:
-                out[(r["x"].value, r["p"].value)] = (r["file"].value, int(r["line"].value))
+    for x, p in sorted(pairs):
+        lines = [(line, file) for o in _objects(store, x, p)
+                 if isinstance(o, ox.NamedNode) and o.value.startswith(x + "/")
+                 for line, file in _source_lines(store, o.value)]
+        if lines:
+            line, file = min(lines)
+            out[(x, p)] = (file, line)
     return out
 
 
-def _lookup(store: GraphStore, query: str, nodes: set[str]) -> list[dict]:
-    rows: list[dict] = []
-    ordered = sorted(nodes)
-    for i in range(0, len(ordered), 1000):
-        values = " ".join(str(ox.NamedNode(x)) for x in ordered[i:i + 1000])
-        rows += store.select(sparql_prologue() + query % values)
+# Context lookups walk the graph with index lookups (quads_for_pattern), one focus node at a time:
+# a VALUES block joined with UNION/OPTIONAL patterns is not pushed down by Oxigraph's optimiser and
+# scanned every indicator of the store (47 s of 68 s at 1.5·10^5 triples).
+PROV_DERIVED = rdflib.PROV.wasDerivedFrom
+_UP_INDICATOR_VIA = tuple(str(GG[p]) for p in ("hasTarget", "hasBasis", "hasScoringRule", "hasGradeStandard"))
+_UP_CONTAINER_VIA = tuple(str(GG[p]) for p in ("indicatorOf", "milestoneOf", "goalOf", "summarises", "activityOf"))
+_DEPARTMENT_VIA = tuple(str(GG[p]) for p in ("competentDepartment", "dutyOf", "summaryDepartment")) + (
+    "http://www.w3.org/ns/org#subOrganizationOf",)
+_DESCRIBED_TYPES = {str(GG[t]) for t in ("Project", "Activity", "Duty", "Department", "Indicator", "SummaryEntry",
+                                         "BudgetUnit")}
+
+
+def _objects(store: GraphStore, s: str, p: str) -> list:
+    return sorted({q.object for q in store.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)},
+                  key=str)
+
+
+def _subjects(store: GraphStore, p: str, o: str) -> list[str]:
+    return sorted({q.subject.value for q in store.store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), None)
+                   if isinstance(q.subject, ox.NamedNode)})
+
+
+def _source_lines(store: GraphStore, node: str) -> list[tuple[int, str]]:
+    out = []
+    for r in _objects(store, node, str(PROV_DERIVED)):
+        if isinstance(r, ox.NamedNode):
+            lines = _objects(store, r.value, str(GG.sourceLine))
+            files = _objects(store, r.value, str(GG.sourceFile))
+            if lines and files:
+                out.append((int(lines[0].value), files[0].value))
+    return out
+
+
+def _row(**terms) -> dict:
+    return {k: (v if isinstance(v, (ox.NamedNode, ox.Literal)) else ox.NamedNode(v)) for k, v in terms.items()}
+
+
+def _up_indicator(store: GraphStore, x: str) -> list[dict]:
+    rows = [_row(x=x, up=s) for p in _UP_INDICATOR_VIA for s in _subjects(store, p, x)]
+    rows += [_row(x=x, up=s) for b in _subjects(store, str(GG.hasCitation), x)
+             for s in _subjects(store, str(GG.hasBasis), b)]
     return rows
+
+
+def _up_container(store: GraphStore, x: str) -> list[dict]:
+    rows = [_row(x=x, up=o) for p in _UP_CONTAINER_VIA for o in _objects(store, x, p) if isinstance(o, ox.NamedNode)]
+    rows += [_row(x=x, up=s) for g in _subjects(store, str(GG.hasCitation), x)
+             for s in _subjects(store, str(GG.hasGoal), g)]
+    return rows
+
+
+def _department(store: GraphStore, x: str) -> list[dict]:
+    rows = [_row(x=x, up=o) for p in _DEPARTMENT_VIA for o in _objects(store, x, p) if isinstance(o, ox.NamedNode)]
+    rows += [_row(x=x, up=o) for duty in _objects(store, x, str(GG.activityOf)) if isinstance(duty, ox.NamedNode)
+             for o in _objects(store, duty.value, str(GG.dutyOf)) if isinstance(o, ox.NamedNode)]
+    return rows
+
+
+def _describe(store: GraphStore, x: str) -> list[dict]:
+    rows = [_row(x=x, type=t) for t in _objects(store, x, str(rdflib.RDF.type)) if t.value in _DESCRIBED_TYPES]
+    rows += [_row(x=x, label=label) for label in _objects(store, x, str(rdflib.SKOS.prefLabel))[:1]]
+    rows += [_row(x=x, line=ox.Literal(str(line)), file=ox.Literal(file)) for line, file in _source_lines(store, x)]
+    return rows
+
+
+def _lookup(store: GraphStore, query, nodes: set[str]) -> list[dict]:
+    return [row for x in sorted(nodes) for row in query(store, x)]
 
 
 def _context(store: GraphStore, focus_nodes: list) -> dict[str, dict]:
@@ -611,12 +638,12 @@ def _context(store: GraphStore, focus_nodes: list) -> dict[str, dict]:
     focus = {str(f) for f in focus_nodes if isinstance(f, URIRef)}
     if not focus:
         return {}
-    indicator = {r["x"].value: r["up"].value for r in _lookup(store, _UP_INDICATOR, focus)}
+    indicator = {r["x"].value: r["up"].value for r in _lookup(store, _up_indicator, focus)}
     desc: dict[str, dict] = {}
 
     def describe(nodes: set[str]) -> None:
         todo = {n for n in nodes if n not in desc}
-        for r in _lookup(store, _DESCRIBE, todo) if todo else []:
+        for r in _lookup(store, _describe, todo) if todo else []:
             d = desc.setdefault(r["x"].value, {"types": set()})
             if "type" in r:
                 d["types"].add(r["type"].value)
@@ -635,7 +662,7 @@ def _context(store: GraphStore, focus_nodes: list) -> dict[str, dict]:
         if str(GG.Indicator) in desc[n]["types"]:
             indicator.setdefault(n, n)
     ups: dict[str, str] = {}
-    for r in _lookup(store, _UP_CONTAINER, level1):
+    for r in _lookup(store, _up_container, level1):
         ups.setdefault(r["x"].value, r["up"].value)
     describe(set(ups.values()))
 
@@ -659,7 +686,7 @@ def _context(store: GraphStore, focus_nodes: list) -> dict[str, dict]:
                     break
         containers[f] = c
     dept_of: dict[str, str] = {}
-    for r in _lookup(store, _DEPARTMENT, {c for c in containers.values() if c} | focus):
+    for r in _lookup(store, _department, {c for c in containers.values() if c} | focus):
         dept_of.setdefault(r["x"].value, r["up"].value)
     describe(set(dept_of.values()))
 
