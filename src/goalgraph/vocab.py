@@ -11,13 +11,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from goalgraph.namespaces import CUR, GGC, GGU, UNIT
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """NFKC, no whitespace: the key used to compare labels as written."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    """NFKC, no whitespace: the key used to compare labels as written (cached: hot in the reader)."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 @dataclass(frozen=True)

@@ -1,35 +1,47 @@
-"""`goalgraph build [INPUT...] [--out DIR] [--base IRI] [--quiet]`
+"""`goalgraph build [INPUT...] [--out DIR] [--base IRI] [--workers N] [--reason none|rules|owlrl]
+[--force] [--no-validate] [--quiet]`
 
 Reads each input, converts the corpus (two passes: citations are resolved corpus-wide), and writes
 
 - ``DIR/graph.nq``: one named graph ``ggid:graph/{doc}`` per source document; the ontology, concept
   schemes and units in the default graph;
 - ``DIR/graph.ttl``: ontology + schemes + data in one Turtle file, loadable alone into any store;
-- ``DIR/store``: the persistent embedded store; each document's named graph is replaced, so a
-  re-run never duplicates triples.
+- ``DIR/store``: the persistent embedded store, exactly the graphs of ``graph.nq`` (plus what
+  ``--reason`` entails). ``DIR/store`` is a symlink to ``DIR/stores/<id>``: every build bulk-loads a
+  fresh store next to the old one and then swaps the link atomically, so an interrupted build
+  leaves the previous store whole (and a re-run never duplicates triples);
+- ``DIR/report.ttl`` / ``DIR/report.md``: the SHACL validation report (``--no-validate`` skips it
+  and removes an older report, which would describe another graph).
 
-Files are written atomically (temporary file + rename). Bad input ends with exit 2 and one line.
+Reading and converting stream one document at a time on ``--workers`` processes
+(:mod:`goalgraph.pipeline`); the output bytes do not depend on the number of workers. Files are
+written to temporaries and renamed into place at the end. Bad input ends with exit 2 and one line.
+Long steps show progress on stderr (a bar on a terminal, one line per step otherwise; none with
+``--quiet``).
 """
 
 from __future__ import annotations
 
+import gc
 import os
+import shutil
 import sys
+import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from goalgraph import iris
-from goalgraph import ntriples as nt
-from goalgraph.convert import Converted, convert_corpus
-from goalgraph.errors import InputError, UsageError
-from goalgraph.namespaces import DEFAULT_DATA_BASE, PREFIXES
-from goalgraph.records import LINE_ROLES, Document
+from goalgraph.errors import InputError, StoreInUseError, UsageError
+from goalgraph.namespaces import DEFAULT_DATA_BASE
+from goalgraph.pipeline import Pipeline, Result, prefixes  # noqa: F401  (prefixes: re-exported)
+from goalgraph.progress import Step
+from goalgraph.records import LINE_ROLES
 from goalgraph.store import GraphStore
 
 DEFAULT_INPUT_DIR = Path("data/raw")
+OWLRL_LIMIT = 200_000  # triples; owlrl takes ~40 s per 10^5 triples here
+VALIDATE_WARN = 1_000_000  # quads; above this build warns that validation takes long
 
 
 def add_arguments(parser) -> None:
@@ -38,25 +50,89 @@ def add_arguments(parser) -> None:
     parser.add_argument("--out", default="build", metavar="DIR", help="output directory (default: build/)")
     parser.add_argument("--base", default=DEFAULT_DATA_BASE, metavar="IRI",
                         help=f"base IRI of instance data (default: {DEFAULT_DATA_BASE})")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes for reading and converting (default: the number of CPUs)")
+    parser.add_argument("--reason", choices=("none", "rules", "owlrl"), default="rules",
+                        help="entailments added to the store: none, rules (SPARQL rules, fast; default) "
+                             "or owlrl (full OWL 2 RL closure, slow: small graphs only)")
+    parser.add_argument("--force", action="store_true",
+                        help=f"allow --reason owlrl above {OWLRL_LIMIT:,} triples")
+    parser.add_argument("--no-validate", action="store_true", help="skip SHACL validation (no report)")
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
 
 
 def run(args) -> int:
     base = iris.check_base(args.base)
     paths = input_paths(args.inputs)
-    docs = read_all(paths)
-    results = list(convert_corpus(docs, base))
-    ontology = ontology_text()
+    reason = getattr(args, "reason", "rules")
+    workers = args.workers if getattr(args, "workers", None) else default_workers()
+    if workers < 1:
+        raise UsageError("--workers must be at least 1")
+    quiet = bool(args.quiet)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    write_atomic(out / "graph.nq", nquads(ontology, results))
-    write_atomic(out / "graph.ttl", turtle(ontology, results))
-    with GraphStore.open(out / "store") as store:
-        load_store(store, ontology, results)
-        after_load(store, out, results)
-    if not args.quiet:
-        print(summary(docs, results, out))
+    check_store_free(out / "store")
+    clean_stale(out)
+    token = f"{time.time_ns():x}-{os.getpid()}"
+    work = out / f".work-{token}"
+    stores = out / "stores"
+    staging = stores / f".tmp-{token}"
+    nq_tmp = out / f".graph.nq.tmp-{os.getpid()}"
+    ttl_tmp = out / f".graph.ttl.tmp-{os.getpid()}"
+    try:
+        pipe = Pipeline(base, work, workers=workers, quiet=quiet)
+        infos, jobs = pipe.scan(paths)
+        ontology = ontology_text()
+        inferred = work / "inferred.nq"
+        with open(nq_tmp, "wb") as nq, open(ttl_tmp, "wb") as ttl, open(inferred, "wb") as inf:
+            result = pipe.convert(jobs, ontology, nq, ttl, inf if reason == "rules" else None,
+                                  reasoning_rules() if reason == "rules" else None)
+            for fh in (nq, ttl):
+                fh.flush()
+                os.fsync(fh.fileno())
+        result.infos = infos
+        del jobs
+        if reason == "owlrl" and result.quads > OWLRL_LIMIT and not getattr(args, "force", False):
+            raise UsageError(owlrl_refusal(result.quads))
+        stores.mkdir(exist_ok=True)
+        reports = work / "reports"
+        with GraphStore.open(staging) as store:
+            load_store(store, nq_tmp, result, quiet)
+            if reason == "rules":
+                load_inferred(store, inferred, result, quiet)
+            else:
+                apply_reasoning(store, reason, bool(getattr(args, "force", False)), quiet)
+            if not getattr(args, "no_validate", False):
+                after_load(store, reports, result, quiet)
+            add_summaries(store, base, quiet)
+        final = stores / token
+        os.replace(staging, final)
+        # commit: each rename is atomic; they run back to back once all the work is done
+        for name in ("report.ttl", "report.md"):  # a report always describes the graph beside it
+            if (reports / name).exists():
+                os.replace(reports / name, out / name)
+            elif (out / name).exists():
+                (out / name).unlink()
+        write_atomic(out / "graph.nq", nq_tmp)
+        write_atomic(out / "graph.ttl", ttl_tmp)
+        switch_store(out, final)
+    finally:
+        for tmp in (nq_tmp, ttl_tmp):
+            if tmp.exists():
+                tmp.unlink()
+        for d in (work, staging):
+            if d.exists():
+                shutil.rmtree(d, ignore_errors=True)
+    if not quiet:
+        print(summary(result, out))
     return 0
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,14 +167,6 @@ def check_distinct_ids(paths: list[Path]) -> None:
         seen[doc] = p
 
 
-def read_all(paths: list[Path]) -> list[Document]:
-    try:
-        from goalgraph.read import read_document
-    except ImportError as exc:  # pragma: no cover - the reader ships with the package
-        raise UsageError(f"the document reader is not available: {exc}") from exc
-    return [read_document(str(p)) for p in paths]
-
-
 def ontology_text() -> str:
     """Ontology + schemes + units as N-Triples ("" with a warning if the module is missing)."""
     try:
@@ -111,40 +179,233 @@ def ontology_text() -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# the store: a fresh directory per build, switched in with one atomic rename
+
+
+def check_store_free(path: Path) -> None:
+    """Refuse early (exit 2, nothing touched) when another process holds the current store."""
+    if not (path / "CURRENT").exists():
+        return
+    import pyoxigraph as ox
+
+    try:
+        held = ox.Store(str(path))
+    except OSError as exc:
+        if "lock" in str(exc).lower():
+            raise StoreInUseError(
+                f"{path}: store in use by another process (a build, a Python session or "
+                f"'goalgraph serve'/'oxigraph serve'); close it first") from exc
+        return  # unreadable old store: the build replaces it
+    del held
+    gc.collect()
+
+
+def _pid_alive(name: str) -> bool:
+    try:
+        pid = int(name.rsplit("-", 1)[-1])
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale(out: Path) -> None:
+    """Remove what killed builds left: temporaries, work directories, unswitched stores."""
+    current = (out / "store").resolve() if (out / "store").is_symlink() else None
+    for p in out.glob(".*"):
+        if p.name.startswith((".work-", ".graph.nq.tmp-", ".graph.ttl.tmp-", ".store.tmp-")) \
+                and not _pid_alive(p.name):
+            _remove(p)
+    stores = out / "stores"
+    if stores.is_dir():
+        for p in stores.iterdir():
+            if current is not None and p.resolve() == current:
+                continue
+            if not _pid_alive(p.name):
+                _remove(p)
+
+
+def _remove(p: Path) -> None:
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p, ignore_errors=True)
+    else:
+        p.unlink(missing_ok=True)
+
+
+def switch_store(out: Path, final: Path) -> None:
+    """Point ``out/store`` at ``final`` (symlink replaced with os.replace), then drop the old store."""
+    link = out / "store"
+    old = None
+    if link.is_symlink():
+        old = link.resolve()
+    elif link.exists():  # a store from before the stores/ layout: move it aside (one-time migration)
+        old = out / "stores" / f"legacy-{final.name}"
+        os.replace(link, old)
+    tmp = out / f".store.tmp-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(final, out), tmp)
+    os.replace(tmp, link)
+    _fsync_dir(out)
+    if old is not None and old.exists() and old != final.resolve():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def load_store(store: GraphStore, nq_file: Path, result: Result, quiet: bool = True) -> None:
+    """Bulk-load graph.nq into the (fresh, empty) store."""
+    with Step("loading", result.quads, "quads", quiet=quiet) as step:
+        store.load_file(nq_file, fmt="nquads")
+        store.flush()
+        step.update(result.quads)
+
+
+def reasoning_rules() -> list[str]:
+    """The SPARQL rules of :mod:`goalgraph.reason` for the packaged ontology."""
+    from goalgraph.ontology import load_ontology
+    from goalgraph.reason import rules
+
+    return rules(load_ontology())
+
+
+def load_inferred(store: GraphStore, path: Path, result: Result, quiet: bool = True) -> None:
+    """Bulk-load what the rules entailed (computed per document during conversion)."""
+    with Step("reasoning (rules)", result.entailed, "quads added", quiet=quiet) as step:
+        if result.entailed:
+            store.load_file(path, fmt="nquads")
+            store.flush()
+        step.update(result.entailed)
+
+
+def apply_reasoning(store: GraphStore, mode: str, force: bool = False, quiet: bool = True) -> int:
+    """Add entailments to the store: ``rules`` (SPARQL rules), ``owlrl`` (full closure) or none."""
+    if mode == "none":
+        return 0
+    if mode == "rules":
+        from goalgraph.reason import materialize
+
+        with Step("reasoning (rules)", None, "quads added", quiet=quiet) as step:
+            added = materialize(store)
+            step.update(added)
+        return added
+    n = store.count()
+    if n > OWLRL_LIMIT and not force:
+        raise UsageError(owlrl_refusal(n))
+    print(f"goalgraph build: warning: --reason owlrl is slow (~40 s per 100,000 triples; {n:,} here)",
+          file=sys.stderr)
+    with Step("reasoning (owlrl)", None, "quads added", quiet=quiet) as step:
+        added = owlrl_into_store(store)
+        step.update(added)
+    return added
+
+
+def owlrl_refusal(n: int) -> str:
+    return (f"--reason owlrl on {n:,} triples would take very long (~40-190 s per 100,000 here); "
+            f"use --reason rules, or add --force")
+
+
+def owlrl_into_store(store: GraphStore) -> int:
+    """The OWL 2 RL closure of ontology + each named graph, new triples added to that graph."""
+    import pyoxigraph as ox
+
+    from rdflib import BNode, URIRef
+
+    from goalgraph.reason import owlrl_closure
+    from goalgraph.store import _to_ox
+
+    ontology = _default_graph(store)
+    added = 0
+    for name in store.named_graphs():
+        data = store.to_rdflib(graph=name)
+        for t in ontology:
+            data.add(t)
+        closed = owlrl_closure(data)
+        g = ox.NamedNode(name)
+        new = [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g) for s, p, o in closed
+               if isinstance(s, (URIRef, BNode)) and isinstance(p, URIRef)  # owlrl makes literal subjects
+               and (s, p, o) not in data]
+        before = store.count()
+        store.store.extend(new)
+        added += store.count() - before
+    return added
+
+
+def _default_graph(store: GraphStore):
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from goalgraph.store import _to_rdflib
+
+    g = Graph()
+    for q in store.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        g.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
+    return g
+
+
+def add_summaries(store: GraphStore, base: str, quiet: bool = True) -> None:
+    """Build-time summaries (counts, sums) the aggregate saved queries read (:mod:`goalgraph.summaries`)."""
+    from goalgraph import summaries
+
+    with Step("summarising", 1, "graphs", quiet=quiet) as step:
+        step.extra["triples"] = summaries.materialize(store, base)
+        step.update(1)
+
+
+def after_load(store: GraphStore, out: Path, result: Result, quiet: bool = True) -> None:
+    """SHACL validation of the loaded store: ``report.ttl`` and ``report.md`` into ``out``.
+
+    Skipped (with a warning) when :mod:`goalgraph.validate` is not available.
+    """
+    try:
+        from goalgraph.validate import validate_graph, write_reports
+    except ImportError as exc:  # pragma: no cover - depends on the checkout
+        if not quiet:
+            print(f"goalgraph build: warning: validation not available ({exc}); no report written",
+                  file=sys.stderr)
+        return
+    if result.quads > VALIDATE_WARN and not quiet:
+        print(f"goalgraph build: warning: SHACL validation of {result.quads:,} quads is slow "
+              f"(more than an hour per million here); --no-validate skips it", file=sys.stderr)
+    with Step("validating", len(result.infos), "documents", quiet=quiet) as step:
+        outcome = validate_graph(store)
+        write_reports(outcome, out)
+        step.update(len(result.infos))
+        counts = outcome.severity_counts()
+        step.extra.update({f"{k.lower()}s": v for k, v in counts.items()})
+
+
+# ---------------------------------------------------------------------------------------------
 # outputs
 
 
-def nquads(ontology: str, results: list[Converted]) -> Iterator[str]:
-    """Default graph: the ontology; one named graph per document (streamed, one document at a time)."""
-    if ontology:
-        yield ontology if ontology.endswith("\n") else ontology + "\n"
-    for r in results:
-        g = nt.iri(r.graph)
-        yield "".join(nt.with_graph(line, g) for line in r.lines)
+def write_atomic(path: Path, data: str | bytes | Path | Iterable[str]) -> None:
+    """Write to a temporary file next to ``path``, then rename over it.
 
-
-def prefixes() -> dict[str, str]:
-    """Vocabulary prefixes only: instance IRIs stay whole (a ggid: prefix would need ``\\/`` escapes)."""
-    return {p: str(ns) for p, ns in PREFIXES.items()}
-
-
-def turtle(ontology: str, results: list[Converted]) -> bytes:
-    """Everything in one graph, serialised by Oxigraph (fast) with the goalgraph prefixes.
-
-    Triples are streamed in the sorted order of the N-Triples (so subjects stay grouped) and parsed
-    without a store, which keeps the ontology's canonical blank-node labels: same input, same bytes.
+    ``data`` may be a :class:`~pathlib.Path`: a complete, synced temporary file in the same
+    directory, renamed over ``path``.
     """
-    def triples() -> Iterator[ox.Triple]:
-        if ontology:
-            yield from (q.triple for q in ox.parse(ontology, format=ox.RdfFormat.N_TRIPLES))
-        for r in results:
-            yield from (q.triple for q in ox.parse(r.text(), format=ox.RdfFormat.N_TRIPLES))
-
-    return ox.serialize(triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes())
-
-
-def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
-    """Write to a temporary file next to ``path``, then rename over it."""
+    if isinstance(data, Path):
+        os.replace(data, path)
+        return
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     chunks = [data] if isinstance(data, (str, bytes)) else data
     try:
@@ -159,43 +420,22 @@ def write_atomic(path: Path, data: str | bytes | Iterable[str]) -> None:
             tmp.unlink()
 
 
-def load_store(store: GraphStore, ontology: str, results: list[Converted]) -> None:
-    """Replace the default graph (ontology) and each document's named graph."""
-    store.store.update("DROP SILENT DEFAULT")
-    if ontology:
-        store.load(ontology, fmt="ntriples")
-    for r in results:
-        store.replace_graph(r.graph, r.text(), fmt="ntriples")
-    store.flush()
-
-
-def after_load(store: GraphStore, out: Path, results: list[Converted]) -> None:
-    """Hook run once the store holds the new graphs: SHACL validation goes here.
-
-    To be wired by the lead, e.g. ``write_reports(validate_graph(store), out)`` from
-    :mod:`goalgraph.validate` (writes ``report.ttl`` and ``report.md``). Does nothing yet.
-    """
-
-
 # ---------------------------------------------------------------------------------------------
 # the summary printed at the end
 
 
-def summary(docs: list[Document], results: list[Converted], out: Path) -> str:
-    types: Counter = Counter()
-    policy: Counter = Counter()
-    for r in results:
-        types.update(r.types)
-        policy.update(r.policy_documents)
-    triples = sum(len(r.lines) for r in results)
-    lines = [f"built {out}/graph.nq, graph.ttl, store: {len(docs)} document(s), {triples} data triples"]
+def summary(result: Result, out: Path) -> str:
+    types: Counter = result.types
+    policy: Counter = result.policy
+    lines = [f"built {out}/graph.nq, graph.ttl, store: {len(result.infos)} document(s), "
+             f"{result.triples} data triples"]
     lines.append("nodes by class:")
     lines += [f"  {cls:<20} {n:>8}" for cls, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))]
     lines.append("policy documents: " + ", ".join(
         f"{policy.get(k, 0)} {k}" for k in ("numbered", "title-only", "standard", "other")))
     lines.append("line accounting:")
-    for doc in docs:
-        counts = doc.role_counts()
+    for info in result.infos:
+        counts = info.role_counts
         parts = ", ".join(f"{counts[role]} {role}" for role in LINE_ROLES)
-        lines.append(f"  {Path(doc.path).name}: {doc.line_count} lines = {parts}")
+        lines.append(f"  {info.name}: {info.line_count} lines = {parts}")
     return "\n".join(lines)

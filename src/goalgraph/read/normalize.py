@@ -36,7 +36,7 @@ def parse_number(text: str | None) -> Decimal | None:
 
 
 def squeeze(text: str | None) -> str:
-    """NFKC with whitespace runs collapsed to one space: regexes with ``\s*`` then stay linear
+    r"""NFKC with whitespace runs collapsed to one space: regexes with ``\s*`` then stay linear
     on hostile cells (a run of thousands of spaces backtracks quadratically otherwise)."""
     return _SPACES.sub(" ", _nfkc(text or "")).strip()
 

@@ -1,0 +1,236 @@
+"""The streaming build pipeline (issue #7): same bytes whatever the worker count and the same as a
+whole-corpus conversion, the store swapped in atomically (a killed build leaves the previous build
+whole), progress lines, reasoning modes and the validation hook."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from goalgraph import cli, convert
+from goalgraph import ntriples as nt
+from goalgraph.commands import build
+from goalgraph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "raw" / "yantai-2022-performance-targets.txt"
+MINI = Path(__file__).parent / "fixtures" / "convert" / "mini.txt"
+
+
+def _reader_available() -> bool:
+    try:
+        from goalgraph.read import read_document  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(not _reader_available() or convert._citations is None,
+                                reason="needs goalgraph.read.read_document and goalgraph.citations")
+
+
+def synth(out: Path, governments: int, projects: int, seed: int = 0) -> list[Path]:
+    from goalgraph.synth import write_corpus
+
+    write_corpus(out, governments, projects, seed=seed)
+    return sorted(out.glob("*.txt"))
+
+
+def gg_build(inputs, out: Path, *extra: str) -> int:
+    return cli.main(["build", *map(str, inputs), "--out", str(out), "--quiet", *extra])
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def store_count(out: Path) -> int:
+    """Quads in the built store, the build-time summaries graph excepted (it is not in graph.nq)."""
+    from goalgraph.summaries import summary_graph
+
+    with GraphStore.open(out / "store", read_only=True) as st:
+        return st.count() - st.count(summary_graph())
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory):
+    return synth(tmp_path_factory.mktemp("synth"), 5, 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# determinism and equivalence
+
+
+def test_one_and_two_workers_give_byte_identical_graphs(small_corpus, tmp_path):
+    inputs = [SEED, MINI, *small_corpus]
+    for w in ("1", "2"):
+        assert gg_build(inputs, tmp_path / w, "--workers", w, "--no-validate", "--reason", "none") == 0
+    for name in ("graph.nq", "graph.ttl"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_streamed_conversion_equals_whole_corpus_conversion(small_corpus, tmp_path):
+    """Pass 1 keeps only distinct citations and name counts: the triples must not change."""
+    from goalgraph.read import read_document
+
+    inputs = [SEED, MINI, *small_corpus]
+    assert gg_build(inputs, tmp_path, "--workers", "2", "--no-validate", "--reason", "none") == 0
+    docs = [read_document(str(p)) for p in inputs]
+    expected = [build.ontology_text()]
+    for r in convert.convert_corpus(docs):
+        g = nt.iri(r.graph)
+        expected.append("".join(nt.with_graph(line, g) for line in r.lines))
+    assert (tmp_path / "graph.nq").read_text(encoding="utf-8") == "".join(expected)
+
+
+def test_store_holds_exactly_graph_nq_without_reasoning(small_corpus, tmp_path):
+    assert gg_build(small_corpus, tmp_path, "--no-validate", "--reason", "none") == 0
+    nq = ox.Store()
+    nq.load(path=str(tmp_path / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    assert store_count(tmp_path) == len(nq)
+
+
+def test_rules_computed_per_document_equal_materialize_on_the_whole_store(small_corpus, tmp_path):
+    from goalgraph.reason import materialize
+
+    inputs = [MINI, *small_corpus[:2]]
+    assert gg_build(inputs, tmp_path / "none", "--no-validate", "--reason", "none") == 0
+    assert gg_build(inputs, tmp_path / "rules", "--no-validate", "--workers", "2") == 0  # default: rules
+    with GraphStore.open(tmp_path / "none" / "store") as st:
+        assert materialize(st) > 0
+        expected = {str(q) for q in st.store}
+    with GraphStore.open(tmp_path / "rules" / "store", read_only=True) as st:
+        got = {str(q) for q in st.store}
+        rows = st.select("SELECT (COUNT(*) AS ?n) WHERE { ?x a <http://www.w3.org/ns/org#Organization> }")
+        assert int(rows[0]["n"].value) > 0
+    blank = "_:"  # the ontology's list nodes get fresh blank-node labels in each store
+    assert {q for q in got if blank not in q} == {q for q in expected if blank not in q}
+    assert len(got) == len(expected)
+
+
+def test_owlrl_is_refused_on_a_big_graph_without_force(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(build, "OWLRL_LIMIT", 1000)
+    assert gg_build([MINI], tmp_path, "--no-validate", "--reason", "owlrl") == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--force" in err
+    assert not (tmp_path / "graph.nq").exists()  # nothing committed
+
+
+# ---------------------------------------------------------------------------------------------
+# the store switch
+
+
+def test_store_is_a_symlink_to_a_fresh_directory_and_the_old_one_is_removed(small_corpus, tmp_path):
+    assert gg_build(small_corpus[:1], tmp_path, "--no-validate") == 0
+    first = (tmp_path / "store").resolve()
+    assert (tmp_path / "store").is_symlink() and first.parent == (tmp_path / "stores").resolve()
+    assert gg_build(small_corpus[:2], tmp_path, "--no-validate") == 0
+    second = (tmp_path / "store").resolve()
+    assert second != first and not first.exists()
+    assert [p.name for p in (tmp_path / "stores").iterdir()] == [second.name]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    with GraphStore.open(tmp_path / "store", read_only=True) as st:  # readers follow the link
+        assert len([g for g in st.named_graphs() if not g.endswith("/graph/summaries")]) == 2
+
+
+def test_a_store_directory_from_the_old_layout_is_replaced(tmp_path):
+    with GraphStore.open(tmp_path / "store") as st:  # old layout: a real directory
+        st.load('<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\n', fmt="nquads")
+    assert gg_build([MINI], tmp_path, "--no-validate", "--reason", "none") == 0
+    assert (tmp_path / "store").is_symlink()
+    with GraphStore.open(tmp_path / "store", read_only=True) as st:
+        assert "urn:x:g" not in st.named_graphs()
+    assert len(list((tmp_path / "stores").iterdir())) == 1
+
+
+def test_store_in_use_is_refused_before_anything_is_written(tmp_path, capsys):
+    assert gg_build([MINI], tmp_path, "--no-validate") == 0
+    before = sha(tmp_path / "graph.nq")
+    held = GraphStore.open(tmp_path / "store")
+    try:
+        assert gg_build([SEED], tmp_path, "--no-validate") == 2
+        assert "store in use" in capsys.readouterr().err
+    finally:
+        held.close()
+    assert sha(tmp_path / "graph.nq") == before
+
+
+def test_sigkill_during_a_build_leaves_the_previous_build_whole(tmp_path):
+    """Kill a build after 0.3 / 0.8 / 1.5 s: the previous graph files and store stay as they were;
+    a full rebuild then succeeds and leaves no debris."""
+    big = synth(tmp_path / "big", 10, 30, seed=3)
+    out = tmp_path / "out"
+    assert gg_build([MINI], out, "--no-validate") == 0
+    old = {n: sha(out / n) for n in ("graph.nq", "graph.ttl")}
+    old_count = store_count(out)
+    cmd = [sys.executable, "-m", "goalgraph", "build", *map(str, big), "--out", str(out), "--quiet",
+           "--no-validate", "--workers", "2"]
+    for delay in (0.3, 0.8, 1.5):
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is not None:
+            pytest.skip(f"the build finished in under {delay} s: nothing to interrupt")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        time.sleep(0.2)  # workers die with their parent (PR_SET_PDEATHSIG)
+        assert {n: sha(out / n) for n in old} == old, f"killed after {delay} s"
+        assert store_count(out) == old_count, f"killed after {delay} s"
+    assert gg_build(big, out, "--no-validate") == 0
+    assert store_count(out) > old_count
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert len(list((out / "stores").iterdir())) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# progress and validation
+
+
+def test_progress_is_one_line_per_step_when_stderr_is_not_a_terminal(tmp_path, capsys):
+    assert cli.main(["build", str(MINI), "--out", str(tmp_path), "--no-validate"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    steps = [line.split(":")[1].strip() for line in err]
+    assert steps[:4] == ["reading", "converting", "loading", "reasoning (rules)"], err
+    assert all(" in " in line and "/s)" in line for line in err)
+    assert cli.main(["build", str(MINI), "--out", str(tmp_path), "--quiet", "--no-validate"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def _validate_available() -> bool:
+    try:
+        from goalgraph.validate import validate_graph, write_reports  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _validate_available(), reason="goalgraph.validate not available")
+def test_validation_writes_the_report_unless_skipped(tmp_path):
+    assert gg_build([MINI], tmp_path / "v") == 0
+    assert (tmp_path / "v" / "report.md").exists() and (tmp_path / "v" / "report.ttl").exists()
+    assert gg_build([MINI], tmp_path / "n", "--no-validate") == 0
+    assert not (tmp_path / "n" / "report.md").exists()
+
+
+def test_a_bad_document_among_many_exits_2_with_one_line(small_corpus, tmp_path, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("nothing to see here\n", encoding="utf-8")
+    assert cli.main(["build", *map(str, small_corpus), str(bad), "--out", str(tmp_path / "o"),
+                     "--workers", "2", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith("goalgraph build: error:") and "bad.txt" in err
+    assert not (tmp_path / "o" / "graph.nq").exists()
+    assert not [p for p in (tmp_path / "o").iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.slow
+def test_owlrl_closure_on_a_small_graph(tmp_path):
+    assert gg_build([MINI], tmp_path / "none", "--no-validate", "--reason", "none") == 0
+    assert gg_build([MINI], tmp_path / "owl", "--no-validate", "--reason", "owlrl", "--force") == 0
+    assert store_count(tmp_path / "owl") > store_count(tmp_path / "none")
