@@ -137,3 +137,10 @@ def test_same_input_gives_byte_identical_outputs(tmp_path):
         assert cli.main(["build", str(SEED), "--out", str(tmp_path / name), "--quiet"]) == 0
         outs.append({f: (tmp_path / name / f).read_bytes() for f in ("graph.nq", "graph.ttl")})
     assert outs[0] == outs[1]
+
+
+def test_cells_the_reader_could_not_place_are_kept(built):
+    """Fifth grade cells (seed lines 902, 906) have no column: they stay in the graph as gg:unreadCell."""
+    with GraphStore.open(built / "store", read_only=True) as store:
+        rows = store.select(P + "SELECT ?a ?cell WHERE { ?a gg:unreadCell ?cell } ORDER BY ?cell")
+    assert [r["cell"].value for r in rows] == ["0-60%", "1.2100次以下 2.550次以下"]

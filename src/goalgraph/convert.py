@@ -736,6 +736,8 @@ class DocumentMapper:
             out.both(duty_iri, "hasActivity", ai)
         if act.realigned:
             out.add(ai, g("realigned"), nt.boolean(True))
+        for cell in act.unread_cells:  # kept, never dropped: cells the reader could not place
+            out.raw(ai, g("unreadCell"), cell)
         self.activity_goal_triples(act, ai)
         self.activity_indicator_triples(act, ai)
         texts = [act.description, act.goal, act.indicator_description]
