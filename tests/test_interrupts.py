@@ -18,7 +18,7 @@ modulo blank-node labels), the store graph by graph (triple counts). Promises te
 4. the outputs *together* are all old or all new (no mix of a new graph.nq with an old store);
 5. a second process on a store in use gets one clear line and exit code 2.
 
-Known gaps are marked ``xfail(strict=True)`` with the reason (see the report in SECURITY.md / #10).
+Known gaps would be marked ``xfail(strict=True)`` with the reason (none left; see SECURITY.md / #10).
 """
 
 from __future__ import annotations
@@ -48,11 +48,11 @@ def _build_ready() -> bool:
         from goalgraph.commands import build
     except Exception:  # pragma: no cover - depends on what has landed
         return False
-    return callable(getattr(build, "run", None)) and callable(getattr(build, "write_atomic", None))
+    return callable(getattr(build, "run", None)) and callable(getattr(build, "switch_generation", None))
 
 
 pytestmark = pytest.mark.skipif(not (_build_ready() and SEED.exists()),
-                                reason="goalgraph build (commands/build.py with run/write_atomic) not landed")
+                                reason="goalgraph build (commands/build.py with run/switch_generation) not landed")
 
 # A subprocess that runs `goalgraph build` with a kill point patched in. The point names where the
 # process signals itself; the signal is delivered right there (SIGKILL: the process dies at once;
@@ -90,9 +90,9 @@ elif kind == "workers-starting":  # the pool has forked its workers; they have n
     import concurrent.futures
     from goalgraph import pipeline
     original_init = pipeline._die_with_parent
-    def slow_init():
+    def slow_init(*args):
         time.sleep(1.0)           # widens the fork → prctl window (a real race) to make it deterministic
-        original_init()
+        original_init(*args)
     pipeline._die_with_parent = slow_init
     original_submit = concurrent.futures.ProcessPoolExecutor.submit
     def submit(self, *a, **k):
@@ -156,7 +156,7 @@ def leftovers(out: Path) -> list[str]:
     found = [p.name for p in out.iterdir() if p.name.startswith(".")]
     stores = out / "stores"
     if stores.is_dir():
-        current = (out / "store").resolve() if (out / "store").exists() else None
+        current = (out / "current").resolve() if (out / "current").exists() else None
         found += [f"stores/{p.name}" for p in stores.iterdir() if p.resolve() != current]
     return sorted(found)
 
@@ -249,12 +249,12 @@ def interrupt_at(corpus, point: str, signame: str) -> tuple[Path, subprocess.Com
 
 
 # ------------------------------------------------------------------------------------------------
-# exact kill points (build commits at the end: os.replace of the new store folder, report.ttl/md,
-# graph.nq, graph.ttl, then the store symlink)
+# exact kill points (build writes a new generation OUT/stores/<id>/ and commits with one rename of
+# the OUT/current link; OUT/store, OUT/graph.nq … are fixed links through it)
 
-POINTS = ["store-load:", "before-rename:graph.nq", "renamed:graph.nq", "renamed:graph.ttl", "before-rename:store"]
-ALL_OLD_POINTS = ["store-load:"]  # nothing renamed yet
-MIXING_POINTS = ["before-rename:graph.nq", "renamed:graph.nq", "renamed:graph.ttl", "before-rename:store"]
+POINTS = ["store-load:", "before-rename:current", "renamed:current"]
+ALL_OLD_POINTS = ["store-load:", "before-rename:current"]  # the generation switch has not happened
+MIXING_POINTS = POINTS
 
 
 @pytest.mark.slow
@@ -276,13 +276,9 @@ def test_interrupted_build_leaves_each_output_whole_and_rerun_recovers(corpus, p
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "commands/build.py run(): once the new store folder is renamed to OUT/stores/<token> "
-    "(os.replace(staging, final)), the finally block no longer removes it, so a Ctrl-C before "
-    "switch_store() leaves a complete unused store copy in OUT/stores/ (and, interrupted inside "
-    "switch_store, the symlink OUT/.store.tmp-PID) until the next build's clean_stale()"))
 def test_sigint_after_store_rename_leaves_no_unused_store(corpus):
-    out, done = interrupt_at(corpus, "before-rename:graph.nq", "SIGINT")
+    """Ctrl-C after the new generation is complete but before the switch: it is removed, not left."""
+    out, done = interrupt_at(corpus, "before-rename:current", "SIGINT")
     assert done.returncode == 130, done.stderr
     assert leftovers(out) == []
 
@@ -296,11 +292,6 @@ def test_build_killed_before_commit_leaves_all_old_outputs(corpus, point):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "build commits its outputs with separate renames (commands/build.py run(): report.ttl/.md, then "
-    "graph.nq, then graph.ttl, then switch_store's symlink); a SIGKILL between two renames leaves "
-    "new report/graph.nq with an old graph.ttl and/or the old store (the window is short: only "
-    "the renames, after all the work is done)"))
 @pytest.mark.parametrize("point", MIXING_POINTS)
 def test_interrupted_build_outputs_are_all_old_or_all_new(corpus, point):
     """Promise 4: the outputs belong to one generation."""
@@ -310,12 +301,6 @@ def test_interrupted_build_outputs_are_all_old_or_all_new(corpus, point):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "pipeline.py _die_with_parent() sets PR_SET_PDEATHSIG in the worker's initializer, after the fork: "
-    "when the build is SIGKILLed before a worker has run it, the worker never gets the signal and "
-    "stays forever (orphaned, blocked on the pool's pipe; it also keeps the caller's stdout/stderr "
-    "pipes open). Fix: record os.getppid() before forking and exit in the initializer when "
-    "os.getppid() differs after prctl. Seen in practice with a SIGKILL 0.3 s after start"))
 def test_sigkill_while_workers_start_leaves_no_orphans(corpus):
     out, done = interrupt_at(corpus, "workers-starting:", "SIGKILL")
     assert done.returncode == -signal.SIGKILL
@@ -342,7 +327,7 @@ def test_build_killed_after_delay(corpus, delay, signame):
         proc.wait()
         pytest.fail(f"build did not stop within 120 s of {signame}")
     time.sleep(0.5)
-    reap(processes_mentioning(str(out)))  # orphaned workers (see the xfail above) must not block the checks
+    reap(processes_mentioning(str(out)))  # any orphaned worker must not block the checks
     check_each_output(corpus, out)
     rerun = run_build(corpus["new_inputs"], out)
     assert rerun.returncode == 0, rerun.stderr

@@ -127,12 +127,14 @@ def test_owlrl_is_refused_on_a_big_graph_without_force(tmp_path, capsys, monkeyp
 # the store switch
 
 
-def test_store_is_a_symlink_to_a_fresh_directory_and_the_old_one_is_removed(small_corpus, tmp_path):
+def test_outputs_are_links_into_one_fresh_generation_and_the_old_one_is_removed(small_corpus, tmp_path):
     assert gg_build(small_corpus[:1], tmp_path, "--no-validate") == 0
-    first = (tmp_path / "store").resolve()
-    assert (tmp_path / "store").is_symlink() and first.parent == (tmp_path / "stores").resolve()
+    first = (tmp_path / "current").resolve()
+    assert (tmp_path / "current").is_symlink() and first.parent == (tmp_path / "stores").resolve()
+    for name in ("store", "graph.nq", "graph.ttl"):  # every output resolves into the current generation
+        assert (tmp_path / name).is_symlink() and (tmp_path / name).resolve() == first / name
     assert gg_build(small_corpus[:2], tmp_path, "--no-validate") == 0
-    second = (tmp_path / "store").resolve()
+    second = (tmp_path / "current").resolve()
     assert second != first and not first.exists()
     assert [p.name for p in (tmp_path / "stores").iterdir()] == [second.name]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

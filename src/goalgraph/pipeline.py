@@ -253,7 +253,7 @@ def ordered(fn: Callable, tasks: Iterable[tuple], workers: int) -> Iterator:
         return
     pending = []
     it = iter(tasks)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         try:
             for task in it:
                 pending.append(pool.submit(fn, *task))
@@ -266,8 +266,11 @@ def ordered(fn: Callable, tasks: Iterable[tuple], workers: int) -> Iterator:
                 f.cancel()
 
 
-def _die_with_parent() -> None:
-    """Linux: a worker gets SIGKILL when the build dies (a killed build leaves no orphan writing)."""
+def _die_with_parent(parent: int) -> None:
+    """Linux: a worker gets SIGKILL when the build dies (a killed build leaves no orphan writing).
+
+    The death signal is armed after the fork, so a build killed in between has already gone: the
+    worker checks its parent once armed and leaves at once if it is no longer the build."""
     try:
         import ctypes
         import signal
@@ -275,6 +278,8 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # pragma: no cover - not Linux / no glibc
         pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _result(future):

@@ -7,11 +7,15 @@ Reads each input, converts the corpus (two passes: citations are resolved corpus
   schemes and units in the default graph;
 - ``DIR/graph.ttl``: ontology + schemes + data in one Turtle file, loadable alone into any store;
 - ``DIR/store``: the persistent embedded store, exactly the graphs of ``graph.nq`` (plus what
-  ``--reason`` entails). ``DIR/store`` is a symlink to ``DIR/stores/<id>``: every build bulk-loads a
-  fresh store next to the old one and then swaps the link atomically, so an interrupted build
-  leaves the previous store whole (and a re-run never duplicates triples);
+  ``--reason`` entails, and the build-time summaries graph);
 - ``DIR/report.ttl`` / ``DIR/report.md``: the SHACL validation report (``--no-validate`` skips it
   and removes an older report, which would describe another graph).
+
+Every build writes a new generation ``DIR/stores/<id>/`` (store, graphs, reports) next to the old
+one; ``DIR/current`` links to the generation in use and ``DIR/store``, ``DIR/graph.nq`` … are fixed
+links through it. The build ends with one atomic rename of ``current``: an interrupted build leaves
+the previous outputs whole, a finished one replaces them all at once, never a mix (and a re-run never
+duplicates triples).
 
 Reading and converting stream one document at a time on ``--workers`` processes
 (:mod:`goalgraph.pipeline`); the output bytes do not depend on the number of workers. Files are
@@ -76,15 +80,17 @@ def run(args) -> int:
     token = f"{time.time_ns():x}-{os.getpid()}"
     work = out / f".work-{token}"
     stores = out / "stores"
-    staging = stores / f".tmp-{token}"
-    nq_tmp = out / f".graph.nq.tmp-{os.getpid()}"
-    ttl_tmp = out / f".graph.ttl.tmp-{os.getpid()}"
+    staging = stores / f".tmp-{token}"  # the new generation: store/, graph.nq, graph.ttl, report.*
+    final = stores / token
+    switched = False
     try:
         pipe = Pipeline(base, work, workers=workers, quiet=quiet)
         infos, jobs = pipe.scan(paths)
         ontology = ontology_text()
         inferred = work / "inferred.nq"
-        with open(nq_tmp, "wb") as nq, open(ttl_tmp, "wb") as ttl, open(inferred, "wb") as inf:
+        staging.mkdir(parents=True)
+        nq_path, ttl_path = staging / "graph.nq", staging / "graph.ttl"
+        with open(nq_path, "wb") as nq, open(ttl_path, "wb") as ttl, open(inferred, "wb") as inf:
             result = pipe.convert(jobs, ontology, nq, ttl, inf if reason == "rules" else None,
                                   reasoning_rules() if reason == "rules" else None)
             for fh in (nq, ttl):
@@ -94,34 +100,30 @@ def run(args) -> int:
         del jobs
         if reason == "owlrl" and result.quads > OWLRL_LIMIT and not getattr(args, "force", False):
             raise UsageError(owlrl_refusal(result.quads))
-        stores.mkdir(exist_ok=True)
-        reports = work / "reports"
-        with GraphStore.open(staging) as store:
-            load_store(store, nq_tmp, result, quiet)
+        with GraphStore.open(staging / "store") as store:
+            load_store(store, nq_path, result, quiet)
             if reason == "rules":
                 load_inferred(store, inferred, result, quiet)
             else:
                 apply_reasoning(store, reason, bool(getattr(args, "force", False)), quiet)
             if not getattr(args, "no_validate", False):
-                after_load(store, reports, result, quiet)
+                after_load(store, staging, result, quiet)
             add_summaries(store, base, quiet)
-        final = stores / token
+        _fsync_dir(staging)
         os.replace(staging, final)
-        # commit: each rename is atomic; they run back to back once all the work is done
-        for name in ("report.ttl", "report.md"):  # a report always describes the graph beside it
-            if (reports / name).exists():
-                os.replace(reports / name, out / name)
-            elif (out / name).exists():
-                (out / name).unlink()
-        write_atomic(out / "graph.nq", nq_tmp)
-        write_atomic(out / "graph.ttl", ttl_tmp)
-        switch_store(out, final)
+        # commit: ONE atomic rename of the `current` link switches store, graphs and reports together
+        switch_generation(out, final)
+        switched = True
     finally:
-        for tmp in (nq_tmp, ttl_tmp):
-            if tmp.exists():
-                tmp.unlink()
-        for d in (work, staging):
-            if d.exists():
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+        for tmp in (out / f".current.tmp-{os.getpid()}", out / f".link.tmp-{os.getpid()}"):
+            tmp.unlink(missing_ok=True)
+        live = (out / "current").resolve() if (out / "current").is_symlink() else None
+        for d in (staging, final):
+            # interrupted before the switch: drop the new generation (never the one `current` names,
+            # e.g. a Ctrl-C landing just after the rename)
+            if d.exists() and not switched and d.resolve() != live:
                 shutil.rmtree(d, ignore_errors=True)
     if not quiet:
         print(summary(result, out))
@@ -218,9 +220,10 @@ def _pid_alive(name: str) -> bool:
 
 def clean_stale(out: Path) -> None:
     """Remove what killed builds left: temporaries, work directories, unswitched stores."""
-    current = (out / "store").resolve() if (out / "store").is_symlink() else None
+    current = (out / "current").resolve() if (out / "current").is_symlink() else None
     for p in out.glob(".*"):
-        if p.name.startswith((".work-", ".graph.nq.tmp-", ".graph.ttl.tmp-", ".store.tmp-")) \
+        if p.name.startswith((".work-", ".graph.nq.tmp-", ".graph.ttl.tmp-", ".store.tmp-", ".current.tmp-",
+                              ".link.tmp-")) \
                 and not _pid_alive(p.name):
             _remove(p)
     stores = out / "stores"
@@ -239,20 +242,32 @@ def _remove(p: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def switch_store(out: Path, final: Path) -> None:
-    """Point ``out/store`` at ``final`` (symlink replaced with os.replace), then drop the old store."""
-    link = out / "store"
-    old = None
-    if link.is_symlink():
-        old = link.resolve()
-    elif link.exists():  # a store from before the stores/ layout: move it aside (one-time migration)
-        old = out / "stores" / f"legacy-{final.name}"
-        os.replace(link, old)
-    tmp = out / f".store.tmp-{os.getpid()}"
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
+#: what a build publishes in ``DIR``: each a fixed symlink into ``DIR/current`` (the generation)
+OUTPUTS = ("store", "graph.nq", "graph.ttl", "report.ttl", "report.md")
+
+
+def switch_generation(out: Path, final: Path) -> None:
+    """Point ``out/current`` at ``final`` with one atomic rename, then drop the previous generation.
+
+    ``out/store``, ``out/graph.nq`` … are fixed links to ``current/<name>``, so readers see the old
+    generation or the new one whole, never a mix. An output the new generation lacks (a report after
+    ``--no-validate``) simply disappears with the switch."""
+    current = out / "current"
+    old = current.resolve() if current.is_symlink() else None
+    for name in OUTPUTS:  # fixed links (created once; replaces files from older layouts)
+        link, target = out / name, os.path.join("current", name)
+        if link.is_symlink() and os.readlink(link) == target:
+            continue
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link, ignore_errors=True)
+        tmp = out / f".link.tmp-{os.getpid()}"
+        tmp.unlink(missing_ok=True)
+        os.symlink(target, tmp)
+        os.replace(tmp, link)
+    tmp = out / f".current.tmp-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
     os.symlink(os.path.relpath(final, out), tmp)
-    os.replace(tmp, link)
+    os.replace(tmp, current)
     _fsync_dir(out)
     if old is not None and old.exists() and old != final.resolve():
         shutil.rmtree(old, ignore_errors=True)
@@ -395,33 +410,6 @@ def after_load(store: GraphStore, out: Path, result: Result, quiet: bool = True)
 
 # ---------------------------------------------------------------------------------------------
 # outputs
-
-
-def write_atomic(path: Path, data: str | bytes | Path | Iterable[str]) -> None:
-    """Write to a temporary file next to ``path``, then rename over it.
-
-    ``data`` may be a :class:`~pathlib.Path`: a complete, synced temporary file in the same
-    directory, renamed over ``path``.
-    """
-    if isinstance(data, Path):
-        os.replace(data, path)
-        return
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    chunks = [data] if isinstance(data, (str, bytes)) else data
-    try:
-        with open(tmp, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-# ---------------------------------------------------------------------------------------------
-# the summary printed at the end
 
 
 def summary(result: Result, out: Path) -> str:
