@@ -25,8 +25,10 @@ def seed_store(tmp_path_factory):
 
 @pytest.fixture
 def published(remote_endpoint, seed_store):
-    publish(remote_endpoint, seed_store)
-    return remote_endpoint
+    graphs = [g for g, _ in publish(remote_endpoint, seed_store)]
+    yield remote_endpoint
+    for g in graphs:  # the servers are shared by the whole suite: leave them as found
+        remote_endpoint.drop_graph(g)
 
 
 def test_every_saved_query_gives_the_embedded_rows(published, seed_store):
