@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from goalgraph import cli, convert
+from goalgraph import cli
 from goalgraph.namespaces import sparql_prologue
 from goalgraph.store import GraphStore
 
@@ -16,16 +16,6 @@ SEED = ROOT / "data" / "raw" / "yantai-2022-performance-targets.txt"
 MINI = Path(__file__).parent / "fixtures" / "convert" / "mini.txt"
 
 
-def _reader_available() -> bool:
-    try:
-        from goalgraph.read import read_document  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _reader_available() or convert._citations is None,
-                                reason="needs goalgraph.read.read_document and goalgraph.citations")
 P = sparql_prologue()
 
 

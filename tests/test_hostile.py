@@ -44,22 +44,6 @@ HOSTILE_CODES = ["../../../etc/passwd", "3706 0022P0500051 00037", "<script>aler
                  "http://evil/x", "..%2F..%2Fevil", "javascript:alert(1)"]
 
 
-def _have(module: str) -> bool:
-    try:
-        __import__(module)
-        return True
-    except Exception:
-        return False
-
-
-def _build_ready() -> bool:
-    try:
-        from goalgraph.commands import build
-    except Exception:
-        return False
-    return callable(getattr(build, "run", None))
-
-
 def gg(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([PY, "-m", "goalgraph", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
@@ -119,8 +103,6 @@ def hostile_document() -> str:
 
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory):
-    if not _build_ready():
-        pytest.skip("goalgraph build (commands/build.py) not landed")
     base = tmp_path_factory.mktemp("hostile")
     src = base / "in"
     src.mkdir()
@@ -179,7 +161,6 @@ def test_reader_keeps_payloads_as_text(tmp_path):
     assert sorted(doc.line_roles) == list(range(1, doc.line_count + 1))
 
 
-@pytest.mark.skipif(not _have("goalgraph.site"), reason="goalgraph site not landed")
 def test_site_escapes_markup_from_cells(hostile_build):
     site = hostile_build["base"] / "site"
     done = gg("site", "--store", str(hostile_build["out"] / "store"), "--out", str(site), "--quiet")
@@ -191,7 +172,6 @@ def test_site_escapes_markup_from_cells(hostile_build):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _have("goalgraph.report"), reason="validation reports (goalgraph.report) not landed")
 def test_validation_reports_escape_markup(hostile_build):
     out = hostile_build["base"] / "reports"
     for fmt, name in (("html", "report.html"), ("markdown", "report.md")):
@@ -242,7 +222,6 @@ def test_iris_stay_under_the_base(hostile_build):
     assert not bad, f"IRIs outside the base or made from cell text: {sorted(set(bad))[:10]}"
 
 
-@pytest.mark.skipif(not _have("goalgraph.site"), reason="goalgraph site not landed")
 def test_site_files_stay_inside_the_site_folder(hostile_build):
     site = hostile_build["base"] / "site-paths"
     before = {p for p in hostile_build["base"].iterdir()}
@@ -258,8 +237,6 @@ def test_site_files_stay_inside_the_site_folder(hostile_build):
 
 def test_hostile_data_base_is_refused(tmp_path):
     """--base is validated: a base with markup, spaces or a non-http scheme ends with one line."""
-    if not _build_ready():
-        pytest.skip("goalgraph build not landed")
     doc = tmp_path / "d.txt"
     doc.write_text(hostile_document(), encoding="utf-8")
     for base in ('http://evil/"><script>/', "file:///etc/", "javascript:alert(1)/", "http://a b/"):
@@ -316,7 +293,7 @@ def test_one_megabyte_cell_is_read_and_built_in_bounded_memory(tmp_path):
     path = tmp_path / "huge-cell.txt"
     path.write_text(text, encoding="utf-8")
     assert path.stat().st_size > 3 * (1 << 20)  # three 1 MB cells
-    result = measure(path, tmp_path / "out" if _build_ready() else None)
+    result = measure(path, tmp_path / "out")
     assert result["indicators"] == 3 and result["quarantined"] == 0
     assert result["roles"] == result["lines"]
     assert result.get("build_rc", 0) == 0
@@ -414,21 +391,16 @@ def evil_files(folder: Path, port: int) -> dict[str, Path]:
 
 
 def _commands() -> list[tuple[str, list[str]]]:
-    cmds = []
-    if _have("goalgraph.export"):
-        cmds.append(("export", ["export", "--graph", "{f}", "--format", "ntriples"]))
-    if _have("goalgraph.query"):
-        cmds.append(("query", ["query", "search-indicators", "--graph", "{f}"]))
-        cmds.append(("query-rdflib", ["query", "search-indicators", "--engine", "rdflib", "--graph", "{f}"]))
-    if _have("goalgraph.validate"):
-        cmds.append(("validate", ["validate", "{f}"]))
-    if _have("goalgraph.site"):
-        cmds.append(("site", ["site", "--graph", "{f}", "--out", "{tmp}/site", "--quiet"]))
-    if _have("goalgraph.commands.publish") and _have("goalgraph.endpoint"):
+    return [
+        ("export", ["export", "--graph", "{f}", "--format", "ntriples"]),
+        ("query", ["query", "search-indicators", "--graph", "{f}"]),
+        ("query-rdflib", ["query", "search-indicators", "--engine", "rdflib", "--graph", "{f}"]),
+        ("validate", ["validate", "{f}"]),
+        ("site", ["site", "--graph", "{f}", "--out", "{tmp}/site", "--quiet"]),
         # the endpoint (port 9, nothing listens) is not the listener: only a fetch named by the input counts
-        cmds.append(("publish", ["publish", "--graph", "{f}", "--endpoint", "http://127.0.0.1:9", "--server",
-                                 "oxigraph", "--timeout", "2", "--quiet"]))
-    return cmds
+        ("publish", ["publish", "--graph", "{f}", "--endpoint", "http://127.0.0.1:9", "--server",
+                     "oxigraph", "--timeout", "2", "--quiet"]),
+    ]
 
 
 # (command, input kind) pairs that fetch the remote JSON-LD context today: bugs, see the reasons
@@ -481,7 +453,8 @@ def _non_loopback_address() -> str | None:
 
 
 def test_serve_command_is_loopback_and_read_only():
-    serve = pytest.importorskip("goalgraph.commands.serve", reason="goalgraph serve not landed")
+    from goalgraph.commands import serve
+
     cmd = serve.command("/bin/oxigraph", Path("build/store"), 7878)
     assert cmd[1] == "serve-read-only"
     assert cmd[cmd.index("--bind") + 1] == "127.0.0.1:7878"
@@ -489,7 +462,6 @@ def test_serve_command_is_loopback_and_read_only():
 
 @pytest.mark.slow
 def test_serve_answers_on_loopback_only_and_refuses_updates(hostile_build):
-    pytest.importorskip("goalgraph.commands.serve", reason="goalgraph serve not landed")
     if not (Path(PY).parent / "oxigraph").exists():
         pytest.skip("the oxigraph server binary is not installed (pip install 'goalgraph[server]')")
     import urllib.error

@@ -43,17 +43,6 @@ PY = sys.executable
 BUILD_PY = ROOT / "src" / "goalgraph" / "commands" / "build.py"
 
 
-def _build_ready() -> bool:
-    try:
-        from goalgraph.commands import build
-    except Exception:  # pragma: no cover - depends on what has landed
-        return False
-    return callable(getattr(build, "run", None)) and callable(getattr(build, "switch_generation", None))
-
-
-pytestmark = pytest.mark.skipif(not (_build_ready() and SEED.exists()),
-                                reason="goalgraph build (commands/build.py with run/switch_generation) not landed")
-
 # A subprocess that runs `goalgraph build` with a kill point patched in. The point names where the
 # process signals itself; the signal is delivered right there (SIGKILL: the process dies at once;
 # SIGINT: KeyboardInterrupt is raised at that line, like Ctrl-C).
@@ -420,16 +409,6 @@ def _oxigraph() -> str | None:
     return str(here) if here.exists() else None
 
 
-def _publish_ready() -> bool:
-    try:
-        from goalgraph.commands import publish  # noqa: F401
-        import goalgraph.endpoint  # noqa: F401
-        import goalgraph.export  # noqa: F401
-    except Exception:
-        return False
-    return True
-
-
 @pytest.fixture
 def oxigraph_server(tmp_path):
     binary = _oxigraph()
@@ -472,7 +451,6 @@ def _publish(out: Path, url: str) -> subprocess.Popen:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _publish_ready(), reason="goalgraph publish (commands/publish.py, endpoint.py, export.py) not landed")
 @pytest.mark.parametrize("delay", [0.3, 1.0, 2.0])
 def test_publish_killed_mid_way_leaves_every_graph_whole(corpus, oxigraph_server, tmp_path, delay):
     """Each named graph on the endpoint is the old or the new one after a SIGKILL mid-publish, and

@@ -24,16 +24,6 @@ SEED = ROOT / "data" / "raw" / "yantai-2022-performance-targets.txt"
 MINI = Path(__file__).parent / "fixtures" / "convert" / "mini.txt"
 
 
-def _reader_available() -> bool:
-    try:
-        from goalgraph.read import read_document  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _reader_available() or convert._citations is None,
-                                reason="needs goalgraph.read.read_document and goalgraph.citations")
 
 
 def synth(out: Path, governments: int, projects: int, seed: int = 0) -> list[Path]:
@@ -204,15 +194,7 @@ def test_progress_is_one_line_per_step_when_stderr_is_not_a_terminal(tmp_path, c
     assert capsys.readouterr().err == ""
 
 
-def _validate_available() -> bool:
-    try:
-        from goalgraph.validate import validate_graph, write_reports  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
-
-@pytest.mark.skipif(not _validate_available(), reason="goalgraph.validate not available")
 def test_validation_writes_the_report_unless_skipped(tmp_path):
     assert gg_build([MINI], tmp_path / "v") == 0
     assert (tmp_path / "v" / "report.md").exists() and (tmp_path / "v" / "report.ttl").exists()

@@ -644,10 +644,6 @@ def test_readme_is_generated_from_headers(catalogue):
 # ------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def seed_store(tmp_path_factory):
-    try:
-        import goalgraph.convert  # noqa: F401
-    except ImportError:
-        pytest.skip("the converter has not landed yet")
     out = tmp_path_factory.mktemp("seed")
     if main(["build", str(SEED), "--out", str(out), "--quiet"]) != 0 or not (out / "store").exists():
         pytest.skip("'goalgraph build' did not produce build/store yet")

@@ -32,13 +32,12 @@ import shutil
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 
 from goalgraph import iris
 from goalgraph.errors import InputError, StoreInUseError, UsageError
 from goalgraph.namespaces import DEFAULT_DATA_BASE
-from goalgraph.pipeline import Pipeline, Result, prefixes  # noqa: F401  (prefixes: re-exported)
+from goalgraph.pipeline import Pipeline, Result
 from goalgraph.progress import Step
 from goalgraph.records import LINE_ROLES
 from goalgraph.store import GraphStore
