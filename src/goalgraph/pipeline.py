@@ -123,6 +123,7 @@ class Result:
     entailed: int = 0  # quads added by the reasoning rules (written to the inferred file)
     types: Counter = field(default_factory=Counter)
     policy: Counter = field(default_factory=Counter)
+    findings: dict[str, int] | None = None  # SHACL results per severity (None: not validated)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -405,6 +405,7 @@ def after_load(store: GraphStore, out: Path, result: Result, quiet: bool = True)
         step.update(len(result.infos))
         counts = outcome.severity_counts()
         step.extra.update({f"{k.lower()}s": v for k, v in counts.items()})
+        result.findings = dict(counts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,4 +426,8 @@ def summary(result: Result, out: Path) -> str:
         counts = info.role_counts
         parts = ", ".join(f"{counts[role]} {role}" for role in LINE_ROLES)
         lines.append(f"  {info.name}: {info.line_count} lines = {parts}")
+    findings = result.findings
+    if findings is not None:
+        counts = ", ".join(f"{n} {sev}" for sev, n in findings.items()) or "none"
+        lines.append(f"SHACL findings: {counts} (see {out}/report.md)")
     return "\n".join(lines)
