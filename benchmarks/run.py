@@ -93,13 +93,14 @@ class Report:
             fh.write(text)
 
 
-def prepare(work: Path, n: int, report: Report) -> dict:
+def prepare(work: Path, n: int, report: Report, validate: bool = True) -> dict:
     """Synthesize a corpus of ~n indicators and build it (the pipeline measurement itself)."""
     gov, ppg = corpus_shape(n)
     corpus, out = work / f"corpus-{n}", work / f"build-{n}"
     if not corpus.exists():
         measure(f"synth {n}", "benchmarks.tasks", "synth", out=str(corpus), governments=gov, projects_per_gov=ppg)
-    m = measure(f"build {n}", "benchmarks.tasks", "build", timeout=4 * 3600, corpus=str(corpus), out=str(out))
+    m = measure(f"build {n}", "benchmarks.tasks", "build", timeout=4 * 3600, corpus=str(corpus), out=str(out),
+                validate=validate)
     return {"n": n, "gov": gov, "ppg": ppg, "out": out, "build": m}
 
 
@@ -253,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", default=os.environ.get("GOALGRAPH_BENCH_DIR", "/tmp/goalgraph-bench"),
                     help="scratch folder (corpora are reused between runs)")
     ap.add_argument("--no-save", action="store_true", help="do not append to benchmarks/RESULTS.md")
+    ap.add_argument("--no-validate", action="store_true",
+                    help="build the corpora without SHACL validation (for the query benchmark alone)")
     args = ap.parse_args(argv)
     only = set(args.only or BENCHES)
     work = Path(args.work)
@@ -282,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     if "validate" in only:
         build_sizes.add(vsize)
     build_sizes = sorted(build_sizes)
-    builds = [prepare(work, n, report) for n in build_sizes]
+    builds = [prepare(work, n, report, validate=not args.no_validate) for n in build_sizes]
     by_n = {b["n"]: b for b in builds}
     scaled = [b for b in builds if b["n"] in sizes]
     if "pipeline" in only:
