@@ -40,7 +40,7 @@ class SourceRef:
 
 @dataclass
 class CodedName:
-    """A cell like ``[205]烟台市发展和改革委员会``: an optional code and a name."""
+    """A cell like ``[310]青州市交通运输局``: an optional code and a name."""
 
     raw: str
     code: str | None  # "205", "205000"; None when the cell has no [code]
@@ -140,8 +140,8 @@ class ProjectSheet:
     heading_name: str  # the project name from the heading: "现代产业集群+人工智能"
     year: int | None  # budget year from the heading ("（2022）") or the code
     code_label: str  # "项目编码及名称" / "项目编号及名称" as written
-    code_raw: str  # the whole code cell: "[37060022P050005100037]现代化产业集群+人工智能"
-    code: str | None  # "37060022P050005100037"
+    code_raw: str  # the whole code cell: "[37078122P000000000001]道路养护"
+    code: str | None  # "37078122P000000000001"
     name: str  # the name from the code cell ("" when the cell has none)
     department: CodedName  # 主管部门
     unit: CodedName  # 项目单位
@@ -206,9 +206,9 @@ class DepartmentTable:
     """The duty → activity table of one department (部门职能职责活动列表)."""
 
     source: SourceRef  # title line … last row
-    title: str  # "烟台市发展和改革委员会部门职能职责活动列表"
+    title: str  # "青州市交通运输局部门职能职责活动列表"
     department_code: str | None  # "205"
-    department_name: str  # "烟台市发展和改革委员会"
+    department_name: str  # "青州市交通运输局"
     duties: list[Duty] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
 

@@ -51,7 +51,7 @@ _CODE4 = re.compile(r"^\d{4}$")
 _ROW_NUMBER = re.compile(r"^\d{1,4}$")
 _NUMBER = re.compile(r"^\d+$")  # not str.isdigit(): that also accepts "①"
 _YEAR = re.compile(r"^(19|20)\d{2}$")
-_DEPT_MERGED = re.compile(r"^(\d{3})\s+(\S.*)$")  # "340 烟台市大数据局": code and name in one cell
+_DEPT_MERGED = re.compile(r"^(\d{3})\s+(\S.*)$")  # "512 青州市水务局": code and name in one cell
 _TITLE_CODE = re.compile(r"^[\[［【]?(\d{3})(?!\d)[\]］】]?\s*")  # "[512]青州市水务局…"
 _TITLE_YEAR = re.compile(r"^(19|20)\d{2}年度?")  # "2022年…" before the name
 _TITLE_SUFFIX = re.compile(r"(部门)?(职能)?职责活动列表.*$")
@@ -139,7 +139,7 @@ def parse_department_table(file: str, title_line: int, title: str, rows: list[Ro
 
 
 def department_from_title(title: str) -> tuple[str | None, str]:
-    """(code, name) from a title like ``烟台市生态环境局部门职责活动列表`` (code only if written)."""
+    """(code, name) from a title like ``青州市水务局部门职责活动列表`` (code only if written)."""
     text = re.sub(r"\s+", "", title or "")
     m = _TITLE_CODE.match(text)
     code = m.group(1) if m else None
@@ -268,7 +268,7 @@ def _read_head(cells: list[str], prefix: str | None) -> _Head:
 
 
 def _split_merged_department(cells: list[str], head: _Head) -> int | None:
-    """``340 烟台市大数据局`` in one cell: take code and name, blank the cell; return its index."""
+    """``512 青州市水务局`` in one cell: take code and name, blank the cell; return its index."""
     for i, c in enumerate(cells):
         m = _DEPT_MERGED.match(c)
         if m:
