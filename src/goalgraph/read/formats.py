@@ -63,11 +63,7 @@ def detect(path: str | Path) -> str:
     ``%PDF-``), a ZIP that is not a workbook, a legacy or password-protected Excel file.
     """
     name = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", name)
-    if p.is_dir():
-        raise InputError("is a directory, not a document", name)
+    p = text.existing_file(path)
     with open(p, "rb") as f:
         head = f.read(2048)
     ext = p.suffix.lower()

@@ -41,15 +41,20 @@ class Source:
 # decoding and input checks
 
 
+def existing_file(path: str | Path) -> Path:
+    """``path`` as a Path; :class:`InputError` naming it when it is missing or a directory."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", str(path))
+    if p.is_dir():
+        raise InputError("is a directory, not a document", str(path))
+    return p
+
+
 def load(path: str | Path) -> Source:
     """Read and decode one file; raise :class:`InputError` naming the file for unusable input."""
     name = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise InputError("no such file", name)
-    if p.is_dir():
-        raise InputError("is a directory, not a document", name)
-    data = p.read_bytes()
+    data = existing_file(path).read_bytes()
     if not data.strip():
         raise InputError("empty file", name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM: NUL bytes are expected
