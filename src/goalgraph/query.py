@@ -206,44 +206,54 @@ def query_form(text: str) -> str:
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
-def _strip_lexical(text: str) -> str:
-    """Blank out comments, string literals, IRIs and variables so keywords can be found safely."""
-    out = []
+_IRI_REF = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_VAR = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+")
+#: what _strip_lexical puts in place of each kind of span
+_PLACEHOLDER = {"comment": " ", "string": ' "" ', "iri": " <> ", "var": " ?v "}
+
+
+def _lexical_spans(text: str):
+    """(start, end, kind) of every comment, string literal, IRI and variable, in order: the one
+    SPARQL scanner behind :func:`_strip_lexical` and :func:`_strip_lexical_same_length`."""
     i, n = 0, len(text)
     while i < n:
         c = text[i]
         if c == "#":
             j = text.find("\n", i)
-            i = n if j < 0 else j
-            out.append(" ")
+            end = n if j < 0 else j
+            yield i, end, "comment"
         elif c in "\"'":
             q3 = text[i:i + 3]
             if q3 in ('"""', "'''"):
                 j = i + 3
                 while j < n and text[j:j + 3] != q3:
                     j += 2 if text[j] == "\\" else 1
-                i = j + 3
+                end = min(n, j + 3)
             else:
                 j = i + 1
                 while j < n and text[j] != c and text[j] != "\n":
                     j += 2 if text[j] == "\\" else 1
-                i = j + 1
-            out.append(' "" ')
-        elif c == "<":
-            m = re.compile(r"<[^<>\"{}|^`\\\s]*>").match(text, i)
-            if m:
-                out.append(" <> ")
-                i = m.end()
-            else:
-                out.append(c)
-                i += 1
+                end = min(n, j + 1)
+            yield i, end, "string"
+        elif c == "<" and (m := _IRI_REF.match(text, i)):
+            end = m.end()
+            yield i, end, "iri"
         elif c in "?$":
-            m = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+").match(text, i)
-            out.append(" ?v ")
-            i = m.end() if m else i + 1
+            m = _VAR.match(text, i)
+            end = m.end() if m else i + 1
+            yield i, end, "var"
         else:
-            out.append(c)
-            i += 1
+            end = i + 1
+        i = end
+
+
+def _strip_lexical(text: str) -> str:
+    """Blank out comments, string literals, IRIs and variables so keywords can be found safely."""
+    out, last = [], 0
+    for start, end, kind in _lexical_spans(text):
+        out += [text[last:start], _PLACEHOLDER[kind]]
+        last = end
+    out.append(text[last:])
     return "".join(out)
 
 
@@ -386,38 +396,8 @@ def _where_brace(text: str) -> int:
 def _strip_lexical_same_length(text: str) -> str:
     """Like :func:`_strip_lexical` but keeps every character position (blanks replace content)."""
     out = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        start = i
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif c in "\"'":
-            q3 = text[i:i + 3]
-            if q3 in ('"""', "'''"):
-                j = i + 3
-                while j < n and text[j:j + 3] != q3:
-                    j += 2 if text[j] == "\\" else 1
-                i = min(n, j + 3)
-            else:
-                j = i + 1
-                while j < n and text[j] != c and text[j] != "\n":
-                    j += 2 if text[j] == "\\" else 1
-                i = min(n, j + 1)
-        elif c == "<":
-            m = re.compile(r"<[^<>\"{}|^`\\\s]*>").match(text, i)
-            i = m.end() if m else i + 1
-            if not m:
-                continue
-        elif c in "?$":
-            m = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+").match(text, i)
-            i = m.end() if m else i + 1
-        else:
-            i += 1
-            continue
-        for k in range(start, i):
-            out[k] = " "
+    for start, end, _ in _lexical_spans(text):
+        out[start:end] = " " * (end - start)
     return "".join(out)
 
 
