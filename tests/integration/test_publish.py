@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
@@ -81,6 +82,38 @@ def test_cli_publish_from_a_persistent_store(private_oxigraph, tmp_path):
     assert main(["publish", "--store", str(tmp_path / "store"), "--endpoint", private_oxigraph.url + "/query",
                  "--server", "oxigraph", "--quiet"]) == 0
     check_published(private_oxigraph.endpoint())
+
+
+def test_a_removed_document_is_reported_stale_and_pruned_on_request(private_oxigraph, tmp_path, capsys):
+    full = ["publish", "--graph", str(FIXTURES / "small.trig"), "--endpoint", private_oxigraph.url,
+            "--server", "oxigraph", "--quiet"]
+    assert main(full) == 0
+    one_doc = tmp_path / "one.trig"  # the corpus without the Weihai document
+    with GraphStore() as s:
+        s.load_file(FIXTURES / "small.trig")
+        s.store.remove_graph(ox.NamedNode(WEIHAI))
+        one_doc.write_bytes(s.dump("trig"))
+    smaller = full[:2] + [str(one_doc)] + full[3:]
+    assert main(smaller) == 0
+    err = capsys.readouterr().err
+    assert "holds 1 graph(s)" in err and f"<{WEIHAI}>" in err and "--prune" in err
+    ep = private_oxigraph.endpoint()
+    assert ep.count(WEIHAI) == 7  # kept: not pruning is the default
+    assert main(smaller + ["--prune"]) == 0
+    assert ep.count(WEIHAI) == 0 and ep.count(YANTAI) == 20
+    assert capsys.readouterr().err == ""
+
+
+def test_stale_graphs_and_prune_on_each_server(remote_endpoint, fixture_store):
+    from goalgraph.commands.publish import prune, stale_graphs
+
+    publish(remote_endpoint, fixture_store)
+    stale = stale_graphs(remote_endpoint, [YANTAI, ONTOLOGY_GRAPH])
+    assert WEIHAI in stale and YANTAI not in stale and ONTOLOGY_GRAPH not in stale
+    prune(remote_endpoint, [WEIHAI])
+    assert remote_endpoint.count(WEIHAI) == 0 and WEIHAI not in remote_endpoint.named_graphs()
+    publish(remote_endpoint, fixture_store)
+    check_published(remote_endpoint)
 
 
 def test_cli_publish_to_a_down_endpoint_is_a_clear_error(tmp_path, capsys):

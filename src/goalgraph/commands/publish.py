@@ -10,11 +10,17 @@ Each graph is replaced atomically on Oxigraph (one transaction). Virtuoso's PUT 
 so the adapter stages each graph and moves it into place (see ``goalgraph.endpoint``). A failure
 stops the run with the list of graphs already published; re-running is always safe.
 
+Graphs on the endpoint under the data base (``BASE graph/…``) that this run did not publish — a
+document removed from the corpus since the last publish, or another corpus published to the same
+endpoint — are listed as stale; ``--prune`` drops them, so the endpoint mirrors the store. Pruning
+is not the default because the endpoint may hold other corpora under the same base.
+
 Credentials come only from GOALGRAPH_ENDPOINT_USER / GOALGRAPH_ENDPOINT_PASSWORD.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 
 from goalgraph.errors import EndpointError, UsageError
@@ -35,6 +41,8 @@ def add_arguments(parser):
                         help=f"base IRI of instance data (default: {DEFAULT_DATA_BASE})")
     parser.add_argument("--ontology-graph", metavar="IRI",
                         help="named graph for the default graph's triples (default: BASE + 'graph/ontology')")
+    parser.add_argument("--prune", action="store_true",
+                        help="drop the endpoint's graphs under BASE graph/ that this store does not have")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
 
@@ -86,6 +94,18 @@ def publish_store(store, endpoint, ontology_graph: str, say=lambda msg: None) ->
     return done
 
 
+def stale_graphs(endpoint, published: list[str]) -> list[str]:
+    """The endpoint's graphs under its data-graph prefix that are not in ``published``."""
+    keep = set(published)
+    return [g for g in endpoint.named_graphs() if g not in keep]
+
+
+def prune(endpoint, stale: list[str], say=lambda msg: None) -> None:
+    for graph in stale:
+        endpoint.drop_graph(graph)
+        say(f"dropped stale graph <{graph}>")
+
+
 def run(args) -> int:
     from goalgraph.export import open_input
 
@@ -100,4 +120,12 @@ def run(args) -> int:
         store.close()
     say(f"published {len(done)} graph(s), {sum(n for _, n in done)} triples to {endpoint.store_url} "
         f"in {time.monotonic() - started:.2f}s")
+    stale = stale_graphs(endpoint, [g for g, _ in done])
+    if stale and args.prune:
+        prune(endpoint, stale, say)
+    elif stale:
+        print(f"warning: the endpoint holds {len(stale)} graph(s) under {endpoint.graph_prefix} that this store "
+              f"does not have (removed documents or another corpus): "
+              + ", ".join(f"<{g}>" for g in stale[:5]) + (" …" if len(stale) > 5 else "")
+              + "; --prune drops them", file=sys.stderr)
     return 0
