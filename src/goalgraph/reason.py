@@ -158,6 +158,52 @@ def materialize(store: GraphStore, ontology_graph: Graph | None = None, domain_r
     return store.count() - before
 
 
+# -- the same rules over one document's N-Triples, in Python ----------------------------------------
+RDF_TYPE_NT = f"<{RDF.type}>"
+
+
+class Entailer:
+    """:func:`rules` (without domain/range) applied to one document's N-Triples lines in plain
+    Python: the converter already holds the document as text, so loading it into a store to run
+    three ``INSERT … WHERE`` updates and diffing two dumps (≈60 % of conversion time) is avoided.
+
+    Built from the ontology once; picklable (dicts of N-Triples term strings), so build workers get
+    a copy. ``tests/test_reason.py`` checks it adds exactly what the SPARQL rules add.
+    """
+
+    def __init__(self, ontology: Graph) -> None:
+        self.properties: dict[str, list[tuple[str, bool]]] = {
+            f"<{p}>": sorted((f"<{q}>", inv) for q, inv in found)
+            for p, found in property_entailments(ontology).items()}
+        self.supers: dict[str, list[str]] = {
+            f"<{c}>": sorted(f"<{s}>" for s in found) for c, found in superclasses(ontology).items()}
+
+    def entail(self, lines: Iterable[str]) -> list[str]:
+        """The N-Triples lines the rules add to ``lines`` (each ``"s p o .\n"``), sorted; lines
+        already present are not repeated."""
+        have = set(lines)
+        added: set[str] = set()
+        types: list[tuple[str, str]] = []
+        for line in have:
+            s, p, rest = line.split(" ", 2)
+            if p == RDF_TYPE_NT:
+                types.append((s, rest[:-3]))
+                continue
+            derived = self.properties.get(p)
+            if derived is None:
+                continue
+            o = rest[:-3]
+            for q, inverted in derived:
+                if not inverted:
+                    added.add(f"{s} {q} {o} .\n")
+                elif not o.startswith('"'):  # a literal cannot be a subject
+                    added.add(f"{o} {q} {s} .\n")
+        for s, c in types:  # property rules add no rdf:type, so one pass over the types suffices
+            for sup in self.supers.get(c, ()):
+                added.add(f"{s} {RDF_TYPE_NT} {sup} .\n")
+        return sorted(added - have)
+
+
 # -- full OWL 2 RL ---------------------------------------------------------------------------------
 def owlrl_closure(graph: Graph) -> Graph:
     """A copy of ``graph`` expanded with the OWL 2 RL closure (owlrl; slow: small graphs only)."""
