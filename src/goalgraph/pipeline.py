@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -39,6 +40,9 @@ from goalgraph import convert as cv
 from goalgraph import ntriples as nt
 from goalgraph.errors import GoalgraphError, InputError
 from goalgraph.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from goalgraph.reason import Entailer
 
 
 def prefixes() -> dict[str, str]:
@@ -161,7 +165,7 @@ def scan_chunk(items: list[tuple[int, str]], cache_dir: str, base: str) -> list[
 
 
 def convert_chunk(jobs: list[Job], part: str, base: str, prefix_block: bytes,
-                  rules: list[str] | None = None) -> Done:
+                  rules: "Entailer | None" = None) -> Done:
     """Pass 2 over a chunk: writes ``part.nq``, ``part.ttl`` (and with ``rules`` the entailed
     quads into ``part.inf.nq``); returns counts."""
     done = Done(part + ".nq", part + ".ttl", [], Counter(), Counter(), part + ".inf.nq" if rules else None)
@@ -178,36 +182,15 @@ def convert_chunk(jobs: list[Job], part: str, base: str, prefix_block: bytes,
             nq.write(quads)
             text = text.encode("utf-8")
             if rules:
-                done.entailed += entail(quads, rules, inf)
+                added = rules.entail(r.lines)
+                inf.write("".join(added).replace(" .\n", f" {g} .\n").encode("utf-8"))
+                done.entailed += len(added)
             body = ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=pre)
             ttl.write(_strip_prefixes(body, prefix_block))
             done.triples.append(len(r.lines))
             done.types.update(r.types)
             done.policy.update(r.policy_documents)
     return done
-
-
-def entail(quads: bytes, rules: list[str], out) -> int:
-    """Run the reasoning rules (:func:`goalgraph.reason.rules`) on one document's quads in memory
-    and write the quads they add to ``out``; returns how many.
-
-    The rules read and write one named graph at a time and take the class and property
-    hierarchies from the ontology (not from the data), so running them per document gives exactly
-    what :func:`goalgraph.reason.materialize` gives on the whole store, without its write load.
-    """
-    fmt = ox.RdfFormat.N_QUADS
-    store = ox.Store()
-    store.bulk_load(quads, format=fmt)
-    n = len(store)
-    before = store.dump(format=fmt)  # the store's canonical forms, compared with the same below
-    for update in rules:
-        store.update(update)
-    if len(store) == n:
-        return 0
-    before = set(before.splitlines())
-    added = [line for line in store.dump(format=fmt).splitlines() if line not in before]
-    out.write(b"\n".join(added) + b"\n")
-    return len(added)
 
 
 def convert_one(job: Job, base: str) -> "cv.Converted":
@@ -367,7 +350,7 @@ class Pipeline:
 
     # -- pass 2 --------------------------------------------------------------------------------
     def convert(self, jobs: list[Job], ontology: str, nq_out, ttl_out, inferred_out=None,
-                rules: list[str] | None = None) -> Result:
+                rules: "Entailer | None" = None) -> Result:
         """Convert every document; N-Quads to ``nq_out`` and Turtle to ``ttl_out`` (binary files);
         with ``rules``, what they entail to ``inferred_out``."""
         result = Result([])

@@ -293,12 +293,12 @@ def load_store(store: GraphStore, nq_file: Path, result: Result, quiet: bool = T
         step.update(result.quads)
 
 
-def reasoning_rules() -> list[str]:
-    """The SPARQL rules of :mod:`goalgraph.reason` for the packaged ontology."""
+def reasoning_rules():
+    """:class:`goalgraph.reason.Entailer` (the reasoning rules) for the packaged ontology."""
     from goalgraph.ontology import load_ontology
-    from goalgraph.reason import rules
+    from goalgraph.reason import Entailer
 
-    return rules(load_ontology())
+    return Entailer(load_ontology())
 
 
 def load_inferred(store: GraphStore, path: Path, result: Result, quiet: bool = True) -> None:
