@@ -113,6 +113,25 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, args):
     assert err.count("\n") == 0 and err.startswith("goalgraph build: error:")
 
 
+def test_a_directory_input_reads_its_documents_only(tmp_path):
+    from goalgraph.commands.build import input_paths
+
+    corpus = tmp_path / "corpus"
+    (corpus / "b").mkdir(parents=True)
+    (corpus / ".hidden").mkdir()
+    for name in ("z.txt", "b/y.TXT", "a.pdf", "a.truth.json", "notes.md", ".hidden/x.txt"):
+        (corpus / name).write_text("x", encoding="utf-8")
+    assert [p.relative_to(corpus).as_posix() for p in input_paths([str(corpus)])] == ["a.pdf", "b/y.TXT", "z.txt"]
+
+
+def test_a_directory_without_documents_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "truth.json").write_text("{}", encoding="utf-8")
+    assert cli.main(["build", str(tmp_path / "empty"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "no documents" in err and "empty" in err
+
+
 def test_same_document_id_twice_is_refused(tmp_path, capsys):
     other = tmp_path / "in" / "mini.txt"
     other.parent.mkdir()

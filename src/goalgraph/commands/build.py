@@ -140,10 +140,24 @@ def default_workers() -> int:
 # inputs
 
 
+#: what a directory given as INPUT contributes (a synth corpus also holds its .truth.json files)
+DOCUMENT_SUFFIXES = (".txt", ".pdf", ".xlsx", ".xlsm")
+
+
 def input_paths(inputs: list[str]) -> list[Path]:
-    """The files to read: the arguments, or every non-hidden file under data/raw/ (sorted)."""
+    """The files to read: the arguments (a directory: its documents, by suffix, sorted), or every
+    non-hidden file under data/raw/ (sorted)."""
     if inputs:
-        paths = [Path(p) for p in inputs]
+        paths = []
+        for p in map(Path, inputs):
+            if not p.is_dir():
+                paths.append(p)
+                continue
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES
+                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            if not found:
+                raise InputError(f"no documents ({', '.join(DOCUMENT_SUFFIXES)}) under this directory", str(p))
+            paths.extend(found)
     else:
         if not DEFAULT_INPUT_DIR.is_dir():
             raise InputError(f"no INPUT given and no {DEFAULT_INPUT_DIR}/ directory here")
