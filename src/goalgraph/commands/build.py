@@ -49,7 +49,7 @@ VALIDATE_WARN = 1_000_000  # quads; above this build warns that validation takes
 
 def add_arguments(parser) -> None:
     parser.add_argument("inputs", nargs="*", metavar="INPUT",
-                        help=f"documents to read (default: every file under {DEFAULT_INPUT_DIR}/)")
+                        help=f"documents, or directories of documents, to read (default: every file under {DEFAULT_INPUT_DIR}/)")
     parser.add_argument("--out", default="build", metavar="DIR", help="output directory (default: build/)")
     parser.add_argument("--base", default=DEFAULT_DATA_BASE, metavar="IRI",
                         help=f"base IRI of instance data (default: {DEFAULT_DATA_BASE})")
