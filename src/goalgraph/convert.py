@@ -781,10 +781,11 @@ class DocumentMapper:
         """gg:SummaryEntry (报人大项目汇总表 row) linked to every matching project sheet."""
         rows = self.ctx.doc.summary
         segs = unique_segments(rows, lambda r: str(r.ordinal) if r.ordinal is not None else f"L{r.source.line}")
+        by_key = sheets_by_key(sheets)
         for row, seg in zip(rows, segs):
-            self.summary_row_triples(row, self.mint.summary(self.ctx.id, seg), sheets)
+            self.summary_row_triples(row, self.mint.summary(self.ctx.id, seg), by_key)
 
-    def summary_row_triples(self, row: SummaryRow, s: str, sheets) -> None:
+    def summary_row_triples(self, row: SummaryRow, s: str, sheets: dict) -> None:
         out = self.out
         out.node(s, "SummaryEntry", row.source.lines)
         if row.ordinal is not None:
@@ -808,24 +809,34 @@ def operator_concept(symbol: str | None):
     return vocab.OPERATOR_BY_SLUG.get(symbol) or vocab.operator(symbol)
 
 
-def matching_projects(row: SummaryRow, sheets: list[tuple[ProjectSheet, str]],
+def sheets_by_key(sheets: list[tuple[ProjectSheet, str]]) -> dict[str, list[tuple[ProjectSheet, str]]]:
+    """Project sheets under each of their keys (:func:`project_key` of the code-cell name and of
+    the heading name), in document order: a summary row looks up its key instead of scanning
+    every sheet (rows × sheets was quadratic in the projects of a document)."""
+    index: dict[str, list[tuple[ProjectSheet, str]]] = defaultdict(list)
+    for sheet, p in sheets:
+        for key in dict.fromkeys((project_key(sheet.name), project_key(sheet.heading_name))):
+            if key:
+                index[key].append((sheet, p))
+    return index
+
+
+def matching_projects(row: SummaryRow, sheets: dict[str, list[tuple[ProjectSheet, str]]],
                       sheet_dept: dict[str, str] | None = None, row_dept: str | None = None) -> list[str]:
     """Project sheets summed by a summary row: same department and same project key.
 
-    Same department: equal folded names, or the row's name names the sheet's department node.
-    The key (:func:`project_key`) compares NFKC names without spaces and with one trailing
-    专项资金/资金/专项/经费 dropped; both the code-cell name and the heading name are tried. No match
-    → no link (a row is never guessed onto a sheet).
+    ``sheets`` is :func:`sheets_by_key`. Same department: equal folded names, or the row's name
+    names the sheet's department node. The key (:func:`project_key`) compares NFKC names without
+    spaces and with one trailing 专项资金/资金/专项/经费 dropped; both the code-cell name and the
+    heading name are tried. No match → no link (a row is never guessed onto a sheet).
     """
     dept, key = fold(row.department_name), project_key(row.project_name)
     if not key:
         return []
     found = []
-    for sheet, p in sheets:
+    for sheet, p in sheets.get(key, ()):
         same_node = row_dept is not None and (sheet_dept or {}).get(p) == row_dept
-        if fold(sheet.department.name) != dept and not same_node:
-            continue
-        if key in {project_key(sheet.name), project_key(sheet.heading_name)} - {""}:
+        if fold(sheet.department.name) == dept or same_node:
             found.append(p)
     return found
 

@@ -22,6 +22,9 @@ _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 # IRIREF excludes controls, space and <>"{}|^`\ ; the IRI must also be absolute (scheme:)
 _BAD_IRI_CHAR = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f]')
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_IRI_CACHE: dict[str, str] = {}  # value → written term; a node's IRI is written many times
+_IRI_CACHE_MAX = 1 << 18
 
 
 def _escape_char(match: re.Match) -> str:
@@ -38,14 +41,20 @@ def escape_string(text: str) -> str:
 
 
 def _has_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _SURROGATE.search(text) is not None
 
 
 def iri(value: str) -> str:
     """``<value>``; raises ValueError for a relative IRI or a forbidden character."""
+    term = _IRI_CACHE.get(value)
+    if term is not None:
+        return term
     if not _ABSOLUTE.match(value) or _BAD_IRI_CHAR.search(value):
         raise ValueError(f"not a safe absolute IRI: {value!r}")
-    return f"<{value}>"
+    if len(_IRI_CACHE) >= _IRI_CACHE_MAX:  # bounded: a worker converts many documents
+        _IRI_CACHE.clear()
+    term = _IRI_CACHE[value] = f"<{value}>"
+    return term
 
 
 def literal(text: str, datatype: str | None = None, lang: str | None = None) -> str:
