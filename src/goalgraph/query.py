@@ -14,7 +14,9 @@ decorator style (the exact syntax is documented in ``queries/README.md``, which
 
 Parameters are bound as RDF terms, never spliced as text: on Oxigraph and remote endpoints a
 ``VALUES`` block built from ``term.n3()`` is injected at the start of the outermost ``WHERE``
-group; on rdflib they are passed as ``initBindings``.
+group and of every sub-select ``WHERE`` group that uses the parameter (so a parameter can be
+applied inside the sub-select that selects the few rows a query decorates); on rdflib they are
+passed as ``initBindings`` (which rdflib applies inside sub-selects too).
 
 ``python -m goalgraph.query --write-readme`` regenerates ``queries/README.md``.
 """
@@ -409,11 +411,41 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise UsageError(f"bad parameter name {name!r}")
+    return _inject_values(text, bindings, outermost=True)
+
+
+def _inject_values(text: str, bindings: dict[str, Any], outermost: bool) -> str:
+    if not bindings:
+        return text
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise UsageError(f"bad parameter name {name!r}")
     names = " ".join(f"?{n}" for n in bindings)
     terms = " ".join(_n3(t) for t in bindings.values())
     block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
     at = _where_brace(text)
-    return text[:at] + block + text[at:]
+    spots = ([at] if outermost else []) + [i for i in _subselect_braces(text, set(bindings)) if i != at]
+    for i in sorted(spots, reverse=True):
+        text = text[:i] + block + text[i:]
+    return text
+
+
+def _subselect_braces(text: str, names: set[str]) -> list[int]:
+    """Index just after the opening brace of every nested ``WHERE`` group (a sub-select's) that
+    mentions one of the variables ``names``: a sub-select does not see the bindings of the groups
+    around it, so a parameter used inside one is bound there too (SPARQL 1.1 scoping)."""
+    stripped = _strip_lexical_same_length(text)
+    variables = [(start, text[start + 1:end]) for start, end, kind in _lexical_spans(text) if kind == "var"]
+    out = []
+    for m in re.finditer(r"(?<![\w:.\-])(?i:WHERE)(?![\w:.\-])\s*\{", stripped):
+        open_at = m.end()
+        depth, j = 1, open_at
+        while j < len(stripped) and depth:
+            depth += {"{": 1, "}": -1}.get(stripped[j], 0)
+            j += 1
+        if any(open_at <= pos < j and name in names for pos, name in variables):
+            out.append(open_at)
+    return out
 
 
 def _n3(term) -> str:
@@ -480,6 +512,9 @@ def run_on_rdflib(graph: Graph, query: SavedQuery | str, bindings: dict[str, Any
     """Run with rdflib's own engine (small graphs only); parameters go in as ``initBindings``."""
     text = query.text if isinstance(query, SavedQuery) else query
     form = query_form(text)
+    # initBindings do not reliably reach a FILTER EXISTS inside a sub-select (rdflib 7.6): bind the
+    # parameters used in sub-selects with a VALUES block there as well
+    text = _inject_values(text, bindings or {}, outermost=False)
     try:
         res = graph.query(text, initBindings=bindings or {})
     except Exception as exc:  # rdflib raises many kinds
@@ -708,10 +743,12 @@ blank line or SPARQL:
   such as `ggid:` or `ggc:`), `string` → a plain literal (compare with `STR(?x) = ?param`, since
   labels are `@zh`), `integer` → `xsd:integer`, `decimal` → `xsd:decimal`, `year` → `xsd:gYear`.
 * Binding: the term is serialised with rdflib's `n3()` and injected as
-  `VALUES (?NAME …) { (term …) }` at the start of the outermost `WHERE` group (Oxigraph and remote
-  servers) or passed as `initBindings` (rdflib). A value is never spliced into the query text, so a
-  value such as `x" } ; DROP ALL #` is just a string that matches nothing. Parameters must therefore
-  be used in the outermost group (not only inside a sub-select).
+  `VALUES (?NAME …) { (term …) }` at the start of the outermost `WHERE` group and of every
+  sub-select `WHERE` group that mentions `?NAME` (Oxigraph and remote servers), or passed as
+  `initBindings` (rdflib). A value is never spliced into the query text, so a value such as
+  `x" } ; DROP ALL #` is just a string that matches nothing. Apply a selective parameter inside the
+  sub-select that picks the rows (Oxigraph applies a `FILTER` on it only after the joins of its
+  group); pyoxigraph's `substitutions` are not used: in 0.5.13 they do not reach sub-selects.
 * `goalgraph query` only runs queries (SELECT, CONSTRUCT, ASK, DESCRIBE); text containing an update
   operation is refused.
 
