@@ -366,3 +366,28 @@ def test_regression_bind_over_bound_variable_in_pyshacl():
     fast, reference = validate_graph(g), validate_graph(g, mode="pyshacl")
     assert fast.keys() == reference.keys()
     assert not [f for f in fast.results if f.shape_name == "GG-R58-BoundaryGap"]
+
+
+# -- whole-store rewrites of quadratic checks ---------------------------------------------------------
+
+
+def test_whole_store_rewrites_are_current_and_agree_with_pyshacl():
+    """Each rewrite names a shape text that still exists (a stale hash would silently fall back to
+    the slow query), and on that rule's fixtures the fast mode (rewrite) equals plain pySHACL."""
+    import hashlib
+
+    from goalgraph.validate import WHOLE_STORE_REWRITES, load_shapes, local_name, sparql_checks
+
+    checks = {local_name(c.constraint): c for c in sparql_checks(load_shapes())}
+    for name, (digest, body) in WHOLE_STORE_REWRITES.items():
+        check = checks[name]
+        assert hashlib.sha256(check.select.encode("utf-8")).hexdigest()[:16] == digest, name
+        assert check.whole_store_query().endswith(body)
+        rule = name.split("-")[1]
+        fixtures = sorted(p.name for p in FIXTURES.glob(f"GG-{rule}-*.ttl"))
+        assert any("invalid" in f for f in fixtures)
+        store = corpus_store(fixtures)
+        fast = validate_graph(store, mode="fast")
+        reference = validate_graph(store, mode="pyshacl")
+        assert any(f.shape.endswith(name.removesuffix("-sparql")) for f in fast.results), name
+        assert fast.keys() == reference.keys(), name

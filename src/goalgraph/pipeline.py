@@ -23,6 +23,7 @@ gives the same resolutions, the same documents and the same "first cited in" doc
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import shutil
@@ -102,6 +103,7 @@ class Done:
     policy: Counter
     inferred: str | None = None
     entailed: int = 0
+    core: list | None = None  # raw SHACL-Core results of the chunk's documents, in document order
 
 
 @dataclass
@@ -128,6 +130,7 @@ class Result:
     types: Counter = field(default_factory=Counter)
     policy: Counter = field(default_factory=Counter)
     findings: dict[str, int] | None = None  # SHACL results per severity (None: not validated)
+    core: list | None = None  # raw SHACL-Core results of every document graph (None: not computed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,10 +168,13 @@ def scan_chunk(items: list[tuple[int, str]], cache_dir: str, base: str) -> list[
 
 
 def convert_chunk(jobs: list[Job], part: str, base: str, prefix_block: bytes,
-                  rules: "Entailer | None" = None) -> Done:
+                  rules: "Entailer | None" = None, validate: bool = False) -> Done:
     """Pass 2 over a chunk: writes ``part.nq``, ``part.ttl`` (and with ``rules`` the entailed
-    quads into ``part.inf.nq``); returns counts."""
-    done = Done(part + ".nq", part + ".ttl", [], Counter(), Counter(), part + ".inf.nq" if rules else None)
+    quads into ``part.inf.nq``); returns counts, and with ``validate`` the raw results of the
+    SHACL-Core shapes on each document's graph (its triples and what the rules entail: exactly the
+    document's named graph in the store the build validates)."""
+    done = Done(part + ".nq", part + ".ttl", [], Counter(), Counter(), part + ".inf.nq" if rules else None,
+                core=[] if validate else None)
     fmt, pre = ox.RdfFormat.TURTLE, prefixes()
     with open(done.nq, "wb") as nq, open(done.ttl, "wb") as ttl, \
             open(done.inferred or os.devnull, "wb") as inf:
@@ -181,10 +187,15 @@ def convert_chunk(jobs: list[Job], part: str, base: str, prefix_block: bytes,
             quads = text.replace(" .\n", f" {g} .\n").encode("utf-8")
             nq.write(quads)
             text = text.encode("utf-8")
+            added = []
             if rules:
                 added = rules.entail(r.lines)
                 inf.write("".join(added).replace(" .\n", f" {g} .\n").encode("utf-8"))
                 done.entailed += len(added)
+            if validate:
+                from goalgraph.validate import core_results_ntriples
+
+                done.core.extend(core_results_ntriples(itertools.chain(r.lines, added)))
             body = ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=pre)
             ttl.write(_strip_prefixes(body, prefix_block))
             done.triples.append(len(r.lines))
@@ -350,10 +361,12 @@ class Pipeline:
 
     # -- pass 2 --------------------------------------------------------------------------------
     def convert(self, jobs: list[Job], ontology: str, nq_out, ttl_out, inferred_out=None,
-                rules: "Entailer | None" = None) -> Result:
+                rules: "Entailer | None" = None, validate: bool = False) -> Result:
         """Convert every document; N-Quads to ``nq_out`` and Turtle to ``ttl_out`` (binary files);
-        with ``rules``, what they entail to ``inferred_out``."""
-        result = Result([])
+        with ``rules``, what they entail to ``inferred_out``; with ``validate``, the SHACL-Core
+        results of each document graph into ``Result.core`` (in input order: the same whatever the
+        number of workers)."""
+        result = Result([], core=[] if validate else None)
         block = prefix_block()
         if ontology:
             text = ontology if ontology.endswith("\n") else ontology + "\n"
@@ -370,7 +383,7 @@ class Pipeline:
         size = chunk_size(len(jobs), workers)
         with self._step("converting", len(jobs), "documents") as step:
             rules = rules if inferred_out is not None else None
-            tasks = ((chunk, str(parts / f"{k:06d}"), self.base, block, rules)
+            tasks = ((chunk, str(parts / f"{k:06d}"), self.base, block, rules, validate)
                      for k, chunk in enumerate(chunks(jobs, size)))
             for done in ordered(_guard(convert_chunk), tasks, workers):
                 done = _unwrap(done)
@@ -381,6 +394,8 @@ class Pipeline:
                         shutil.copyfileobj(fh, dst, 1 << 20)
                     os.unlink(src)
                 result.entailed += done.entailed
+                if done.core is not None:
+                    result.core.extend(done.core)
                 n = sum(done.triples)
                 result.triples += n
                 result.quads += n
