@@ -146,7 +146,7 @@ def default_workers() -> int:
 
 
 #: what a directory given as INPUT contributes (a synth corpus also holds its .truth.json files)
-DOCUMENT_SUFFIXES = (".txt", ".pdf", ".xlsx", ".xlsm")
+DOCUMENT_SUFFIXES = (".txt", ".pdf", ".xlsx", ".xlsm", ".csv", ".tsv")
 
 
 def input_paths(inputs: list[str]) -> list[Path]:
