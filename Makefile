@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 OUT    ?= build
 
-.PHONY: demo test install bench fuzz docs clean
+.PHONY: demo test install bench equality fuzz docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+## Issue #4: fast validation = unmodified pyshacl.validate on the seed replicated N times (time, peak RSS).
+EQUALITY_ARGS ?= --copies 1 3 10 30 100 --reference-max 30
+equality: $(STAMP)
+	$(BIN)/python -m benchmarks.equality $(EQUALITY_ARGS)
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest -q tests/fuzz --hypothesis-profile=fuzz $(PYTEST_ARGS)

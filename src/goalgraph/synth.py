@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -325,4 +326,61 @@ def write_corpus(out: str | Path, governments: int, projects_per_gov: int, seed:
         paths.append(path)
         if progress:
             progress(index + 1)
+    return paths
+
+
+# ---------------------------------------------------------------------------------------------
+# Replicating a real document under new codes (scale tests with the real defect mix)
+
+_CODE_TOKEN = r"(?<![0-9A-Za-z]){}(?![0-9A-Za-z])"
+
+
+def _shift_prefix(code: str, k: int) -> str:
+    """Copy ``k`` (0 = the original) of a project code: its 6-digit division prefix + k (mod 10^6);
+    a code without a 6-digit prefix is kept."""
+    head = code[:6]
+    if k == 0 or not head.isdigit():
+        return code
+    return f"{(int(head) + k) % 10**6:06d}{code[6:]}"
+
+
+def replicate_seed(n: int, out_dir: str | Path, source: str | Path) -> list[Path]:
+    """Write ``n`` copies of the document ``source`` into ``out_dir``, each under its own codes, so
+    that building the folder gives ``n`` disjoint copies of the document's graph.
+
+    Identity in the graph comes from the document id (file stem: source, summary and sheet-index
+    IRIs), the project code (``project/{code}``) and the division, the 6-digit prefix most project
+    codes share (``org/{div}/…``, ``duty/{div}/…``, ``activity/{div}/…``). Copy 1 is the document
+    itself, byte for byte and under its own file name; copy ``k`` ≥ 2 is ``{stem}-r{k:05d}`` and
+    every project code's division prefix is shifted by ``k - 1`` (``11010022P…`` →
+    ``11010122P…``), everywhere the code is written. Nothing else changes: department and unit
+    codes, amounts, text and the year digits stay, so every rule sees the same facts in every
+    copy (a project code that disagreed with its document's division still disagrees with it).
+
+    Shared between copies, by design: policy documents (``doc/{hash}``, one node per 文号 or title
+    across the corpus, placed in the named graph of the first document citing it) and the
+    vocabulary. Validation results about a policy document therefore appear once, the rest ``n``
+    times. Returns the written paths, copy order. Deterministic.
+    """
+    from goalgraph.read import read_document
+
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    src = Path(source)
+    text = src.read_text(encoding="utf-8")
+    codes = sorted({s.code for s in read_document(src).projects if s.code}, key=len, reverse=True)
+    if n > 1 and codes:
+        pattern = re.compile("|".join(_CODE_TOKEN.format(re.escape(c)) for c in codes))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(n):
+        if k == 0:
+            copy, name = text, src.name
+        else:
+            copy = pattern.sub(lambda m: _shift_prefix(m.group(0), k), text) if codes else text
+            name = f"{src.stem}-r{k + 1:05d}{src.suffix}"
+        path = out / name
+        path.write_text(copy, encoding="utf-8")
+        paths.append(path)
     return paths
