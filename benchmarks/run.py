@@ -14,6 +14,9 @@ Benchmarks (``--only``, repeatable):
 * ``queries``   every saved query: embedded Oxigraph (on-disk) vs rdflib in memory (capped) vs an
   Oxigraph server (``GOALGRAPH_OXIGRAPH_URL`` is not reused: a read-only server is started on
   127.0.0.1 on a copy of the same store, so the data is the same by construction).
+* ``copies``    the same query comparison on the seed itself replicated N times under new codes
+  (``--seed-copies 100 --seed-copies 1000``, issue #6); rdflib is skipped, with the reason, where
+  it would need more than half of this machine's RAM.
 
 Sizes (indicators): small = 10^3; medium (default) = 10^3, 10^4, 10^5; large = … + 3·10^5;
 province = … + 10^6 (a province-year). The peer comparisons that need rdflib in memory run at
@@ -44,7 +47,7 @@ SIZES = {
     "large": [10**3, 10**4, 10**5, 3 * 10**5],
     "province": [10**3, 10**4, 10**5, 10**6],
 }
-BENCHES = ("pipeline", "floor", "validate", "queries")
+BENCHES = ("pipeline", "floor", "validate", "queries", "copies")
 
 
 def corpus_shape(indicators: int) -> tuple[int, int]:
@@ -102,6 +105,28 @@ def prepare(work: Path, n: int, report: Report, validate: bool = True) -> dict:
     m = measure(f"build {n}", "benchmarks.tasks", "build", timeout=4 * 3600, corpus=str(corpus), out=str(out),
                 validate=validate)
     return {"n": n, "gov": gov, "ppg": ppg, "out": out, "build": m}
+
+
+SEED_INDICATORS = 357  # the seed document's indicators (data/README.md)
+RDFLIB_BYTES_PER_QUAD = 1300  # measured: rdflib Dataset in memory (TOOLING.md §3.1)
+
+
+def prepare_copies(work: Path, copies: int, report: Report, validate: bool = True) -> dict:
+    """The seed replicated ``copies`` times under new codes, built (issue #6: "the seed ×100 / ×1000")."""
+    corpus, out = work / f"seed-x{copies}", work / f"build-seed-x{copies}"
+    if not corpus.exists():
+        measure(f"replicate seed ×{copies}", "benchmarks.tasks", "replicate", out=str(corpus), copies=copies)
+    m = measure(f"build seed ×{copies}", "benchmarks.tasks", "build", timeout=4 * 3600, corpus=str(corpus),
+                out=str(out), validate=validate)
+    return {"n": m.result.get("indicators", SEED_INDICATORS * copies), "gov": copies, "ppg": 31, "out": out,
+            "build": m, "label": f"seed ×{copies}"}
+
+
+def rdflib_fits(quads: int) -> tuple[bool, float]:
+    """Whether rdflib can hold ``quads`` in memory here (half of RAM at most), and the GB it needs."""
+    need = quads * RDFLIB_BYTES_PER_QUAD / 2**30
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return need <= ram / 2, need
 
 
 def bench_pipeline(builds: list[dict], report: Report) -> None:
@@ -173,7 +198,8 @@ def bench_validate(b: dict, work: Path, report: Report, cap: float) -> None:
 def bench_queries(b: dict, work: Path, report: Report, names: list[str], rdflib_cap: float,
                   with_rdflib: bool) -> None:
     from benchmarks import tasks
-    report.out(f"### saved queries ({b['n']:,}-indicator store, {b['build'].result.get('quads', 0):,} quads; "
+    label = f"{b['label']}, " if b.get("label") else ""
+    report.out(f"### saved queries ({label}{b['n']:,}-indicator store, {b['build'].result.get('quads', 0):,} quads; "
                "seconds, first / repeat run)")
     report.out()
     store = work / "query-store"
@@ -197,6 +223,12 @@ def bench_queries(b: dict, work: Path, report: Report, names: list[str], rdflib_
     finally:
         if server is not None:
             tasks.stop(server[0])
+    fits, need = rdflib_fits(b["build"].result.get("quads", 0))
+    if with_rdflib and not fits:
+        report.out(f"rdflib: not run — {b['build'].result.get('quads', 0):,} quads need ~{need:.0f} GB in rdflib "
+                   f"({RDFLIB_BYTES_PER_QUAD} bytes per quad), more than half of this machine's RAM.")
+        report.out()
+        with_rdflib = False
     rl = tasks.queries_rdflib(str(b["out"] / "graph.nq"), names, cap=rdflib_cap) if with_rdflib else None
     rows, slow = [], []
     for n in names:
@@ -248,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--validate-size", type=int, default=300,
                     help="indicators for the plain-pyshacl comparison (default: 300, about the seed; plain "
                          "pyshacl did not finish 10^3 in 900 s here)")
+    ap.add_argument("--seed-copies", type=int, action="append", metavar="N",
+                    help="also time every saved query on the seed replicated N times under new codes, embedded "
+                         "Oxigraph vs rdflib when rdflib fits in memory (repeatable; issue #6 uses 100 and 1000)")
     ap.add_argument("--query", action="append", help="only this saved query (repeatable)")
     ap.add_argument("--rdflib-cap", type=float, default=60.0, help="per-query cap for rdflib (s)")
     ap.add_argument("--pyshacl-cap", type=float, default=900.0, help="cap for plain pyshacl (s)")
@@ -257,7 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-validate", action="store_true",
                     help="build the corpora without SHACL validation (for the query benchmark alone)")
     args = ap.parse_args(argv)
-    only = set(args.only or BENCHES)
+    only = set(args.only or [b for b in BENCHES if b != "copies" or args.seed_copies])
+    if "copies" in only and not args.seed_copies:
+        ap.error("--only copies needs --seed-copies N")
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     sizes = SIZES[args.size]
@@ -298,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
         bench_queries(by_n[peer], work, report, names, args.rdflib_cap, with_rdflib=True)
         if sizes[-1] != peer:
             bench_queries(by_n[sizes[-1]], work, report, names, args.rdflib_cap, with_rdflib=False)
+    for copies in (args.seed_copies or []) if "copies" in only else []:
+        b = prepare_copies(work, copies, report, validate=not args.no_validate)
+        bench_queries(b, work, report, names, args.rdflib_cap, with_rdflib=True)
     report.out(f"(total {time.time() - t0:.0f} s)")
     report.out()
     for d in ("query-store", "server-store", "validate-store", "floor-store"):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 GG = "https://w3id.org/goalgraph/ontology#"
 BIN = Path(sys.executable).parent
+SEED = Path(__file__).resolve().parents[1] / "data" / "raw" / "yantai-2022-performance-targets.txt"
 
 
 # -- corpus and pipeline ------------------------------------------------------------------------
@@ -24,14 +25,19 @@ def synth(out: str, governments: int, projects_per_gov: int, seed: int = 0) -> d
     return {"documents": len(list(Path(out).glob("*.txt")))}
 
 
+def replicate(out: str, copies: int) -> dict:
+    """The seed document ``copies`` times under new codes (:func:`goalgraph.synth.replicate_seed`)."""
+    from goalgraph.synth import replicate_seed
+    return {"documents": len(replicate_seed(copies, out, SEED))}
+
+
 def build(corpus: str, out: str, validate: bool = True) -> dict:
     """`goalgraph build` as a subprocess; peak RSS is the child's (RUSAGE_CHILDREN)."""
     shutil.rmtree(out, ignore_errors=True)
-    inputs = sorted(str(p) for p in Path(corpus).glob("*.txt"))
     exe = BIN / "goalgraph"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "goalgraph"]
     flags = ["--quiet"] + ([] if validate else ["--no-validate"])
-    proc = subprocess.run(cmd + ["build", *inputs, "--out", out, *flags], capture_output=True, text=True)
+    proc = subprocess.run(cmd + ["build", corpus, "--out", out, *flags], capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"goalgraph build failed ({proc.returncode}): {proc.stderr[-2000:]}")
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
