@@ -275,3 +275,102 @@ def test_owlrl_closure_on_a_small_graph(tmp_path):
     assert gg_build([MINI], tmp_path / "none", "--no-validate", "--reason", "none") == 0
     assert gg_build([MINI], tmp_path / "owl", "--no-validate", "--reason", "owlrl", "--force") == 0
     assert store_count(tmp_path / "owl") > store_count(tmp_path / "none")
+
+
+# ---------------------------------------------------------------------------------------------
+# document-scope SPARQL checks in the workers (issue #7)
+
+
+READ_FIXTURES = sorted((Path(__file__).parent / "fixtures" / "read").glob("*.txt"))
+
+
+def _spied_build(inputs, out: Path, *extra: str) -> set[str]:
+    """Build; return the scopes of the SPARQL checks the main process ran on the whole store."""
+    import os
+
+    from goalgraph import validate
+
+    main, scopes, real = os.getpid(), set(), validate._run_sparql
+
+    def spy(store, check):
+        if os.getpid() == main and store.path is not None:  # the build's on-disk store
+            scopes.add(check.scope)
+        return real(store, check)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(validate, "_run_sparql", spy)
+        assert gg_build(inputs, out, *extra) == 0
+    return scopes
+
+
+def _without_summaries(out: Path) -> GraphStore:
+    """The built store as validated (before the summaries graph is added), in memory."""
+    from goalgraph.summaries import summary_graph
+
+    mem = GraphStore()
+    with GraphStore.open(out / "store", read_only=True) as st:
+        mem.store.extend(q for q in st.store.quads_for_pattern(None, None, None, None)
+                         if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == summary_graph()))
+    return mem
+
+
+def _assert_report_equals_plain_validation(out: Path) -> None:
+    import rdflib
+    import rdflib.compare
+
+    from goalgraph.validate import validate_graph
+
+    plain = validate_graph(_without_summaries(out))
+    report = rdflib.Graph().parse(out / "report.ttl", format="turtle")
+    keys = {(str(f), str(shape), str(path) if path is not None else None, value, str(sev).rsplit("#", 1)[1])
+            for f, shape, path, value, sev in _report_keys(out / "report.ttl")}
+    assert keys == plain.keys()
+    assert rdflib.compare.isomorphic(report, plain.report)
+
+
+@pytest.fixture(scope="module")
+def multi_build(tmp_path_factory):
+    corpus = synth(tmp_path_factory.mktemp("synth3"), 3, 10, seed=11)
+    out = tmp_path_factory.mktemp("multi")
+    scopes = _spied_build([SEED, *READ_FIXTURES, *corpus], out, "--workers", "2")
+    return out, scopes
+
+
+def test_worker_sparql_checks_give_the_findings_of_plain_validation(multi_build):
+    """Core shapes and document-scope SPARQL checks in the workers, corpus-scope checks on the
+    store: the same report as validate_graph(store) running everything on the store."""
+    out, scopes = multi_build
+    assert scopes == {"corpus"}  # the document-scope checks did not run on the store
+    _assert_report_equals_plain_validation(out)
+    assert len(_report_keys(out / "report.ttl")) >= 100
+
+
+def test_document_scope_checks_are_local_on_a_built_multi_document_store(multi_build):
+    from test_validate import assert_document_checks_are_local
+
+    out, _ = multi_build
+    assert assert_document_checks_are_local(_without_summaries(out)) >= 50
+
+
+def test_a_project_in_two_documents_runs_the_document_checks_on_the_store(tmp_path):
+    """The same project codes in two documents: their triples add up in the store (R31 sums the
+    weights of both copies), so the workers' per-document answers would differ; the build notices
+    the shared keys and runs every SPARQL check on the store."""
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "yantai-copy.txt").write_bytes(SEED.read_bytes())
+    scopes = _spied_build([SEED, copy / "yantai-copy.txt"], tmp_path / "out", "--workers", "1")
+    assert scopes == {"corpus", "document"}
+    _assert_report_equals_plain_validation(tmp_path / "out")
+
+
+def test_document_scope_keys_cut_iris_to_their_container():
+    from goalgraph.validate import document_scope_keys
+
+    b = "https://example.org/id/"
+    text = (f"<{b}project/P1/indicator/2/target> <{b}x> <{b}activity/370000/2030/101/0102/goal/1> .\n"
+            f"<{b}duty/370000/2030/101/01> <{b}y> <{b}org/370000/101> .\n"
+            f"<{b}source/doc-a/L3> <{b}z> <{b}summary/doc-a/4> .\n"
+            f"<{b}doc/abc> <{b}w> <https://other.example/project/P9> .\n")
+    assert document_scope_keys(text, b) == {"project/P1", "activity/370000/2030/101/0102",
+                                            "duty/370000/2030/101/01", "source/doc-a", "summary/doc-a"}

@@ -96,6 +96,17 @@ def test_sparql_constraints_are_named_and_start_with_the_shape_target(shapes_gra
             assert (c.shape, pred, None) not in shapes_graph, local_name(c.shape)
 
 
+def test_every_sparql_constraint_declares_its_scope_in_the_shapes_and_the_readme(shapes_graph):
+    """``ggsh:scope`` is written out on every constraint (absent would mean "corpus"), and the README's
+    scope table names every corpus-scope check (the document-scope ones are listed by rule)."""
+    readme = (Path(__file__).resolve().parents[1] / "shapes" / "README.md").read_text(encoding="utf-8")
+    for constraint in set(shapes_graph.objects(None, SH.sparql)):
+        scopes = [str(o) for o in shapes_graph.objects(constraint, GGSH.scope)]
+        assert len(scopes) == 1 and scopes[0] in ("document", "corpus"), local_name(constraint)
+        if scopes[0] == "corpus":
+            assert f"`{local_name(constraint).removesuffix('-sparql')}`" in readme, local_name(constraint)
+
+
 def test_shapes_readme_lists_every_rule():
     readme = (SHAPES / "README.md").read_text(encoding="utf-8")
     for n in range(1, 66):

@@ -391,3 +391,101 @@ def test_whole_store_rewrites_are_current_and_agree_with_pyshacl():
         reference = validate_graph(store, mode="pyshacl")
         assert any(f.shape.endswith(name.removesuffix("-sparql")) for f in fast.results), name
         assert fast.keys() == reference.keys(), name
+
+
+# -- document-scope SPARQL checks (issue #7: they run per document in the build workers) ------------
+
+
+def _graph_lines(store: GraphStore, name: str | None) -> list[str]:
+    """One graph of ``store`` as N-Triples lines (the default graph for None)."""
+    import pyoxigraph as ox
+
+    gname = ox.NamedNode(name) if name else ox.DefaultGraph()
+    triples = [ox.Triple(q.subject, q.predicate, q.object)
+               for q in store.store.quads_for_pattern(None, None, None, gname)]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines(keepends=True)
+
+
+def assert_document_checks_are_local(store: GraphStore) -> int:
+    """Every ``ggsh:scope "document"`` check, run on each named graph (plus the default graph) alone,
+    gives exactly the whole-store results whose focus node is a node of that graph — and no
+    whole-store result is left over. Returns the number of results compared."""
+    from goalgraph.validate import _run_sparql, document_sparql_results, load_shapes, sparql_checks
+
+    checks = [c for c in sparql_checks(load_shapes()) if c.scope == "document"]
+    default = "".join(_graph_lines(store, None)).encode("utf-8")
+    whole = {}
+    for check in checks:
+        for r in _run_sparql(store, check):
+            whole.setdefault(str(r[0]), set()).add(_raw_key(r))
+    seen = set()
+    for name in store.named_graphs():
+        lines = _graph_lines(store, name)
+        subjects = {line.split(" ", 1)[0][1:-1] for line in lines if line.startswith("<")}
+        local = {_raw_key(r) for r in document_sparql_results(lines, default_graph=default)}
+        expected = {k for focus in subjects & set(whole) for k in whole[focus]}
+        assert local == expected, name
+        seen |= subjects & set(whole)
+    assert seen == set(whole)
+    return sum(len(v) for v in whole.values())
+
+
+def _raw_key(r: tuple) -> tuple:
+    from goalgraph.validate import _canonical
+
+    return (str(r[0]), str(r[1]), str(r[2]), _canonical(r[3]), str(r[4]), tuple(sorted(map(str, r[6]))))
+
+
+def test_every_sparql_check_is_classified_and_document_scope_is_the_default_exception():
+    from goalgraph.validate import load_shapes, local_name, sparql_checks
+
+    checks = sparql_checks(load_shapes())
+    scopes = {local_name(c.constraint): c.scope for c in checks}
+    assert set(scopes.values()) == {"document", "corpus"}
+    # whatever reads or compares policy documents, or compares duties of a (shared) department
+    assert {n for n, s in scopes.items() if s == "corpus"} == {
+        "GG-R35-CitationWithoutNumber-sparql", "GG-R35-DocumentWithoutNumber-sparql",
+        "GG-R41-DocumentNumberParts-sparql", "GG-R43-YearPlausible-sparql", "GG-R45-IssuerCode-sparql",
+        "GG-R46-UniqueDocumentNumber-sparql", "GG-R52-DutyNameUnique-sparql"}
+
+
+def test_an_unannotated_check_is_corpus_scope_and_a_bad_scope_is_refused():
+    from goalgraph.errors import GoalgraphError
+    from goalgraph.namespaces import GGSH
+    from goalgraph.validate import load_shapes, sparql_checks
+
+    shapes = rdflib.Graph()
+    for t in load_shapes():
+        shapes.add(t)
+    constraint = GGSH["GG-R5-NamesAgree-sparql"]
+    shapes.remove((constraint, GGSH.scope, None))
+    assert {c.scope for c in sparql_checks(shapes) if c.constraint == constraint} == {"corpus"}
+    shapes.add((constraint, GGSH.scope, Literal("project")))
+    with pytest.raises(GoalgraphError, match="ggsh:scope"):
+        sparql_checks(shapes)
+
+
+def test_document_scope_checks_per_graph_equal_the_whole_store_on_the_rule_fixtures():
+    """Each rule fixture (valid and invalid, the defects of every rule) in its own named graph,
+    the ontology in the default graph."""
+    import pyoxigraph as ox
+
+    from goalgraph.ontology import ontology_ntriples
+
+    store = corpus_store(corpus_names())
+    store.store.bulk_load(ontology_ntriples().encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    assert assert_document_checks_are_local(store) >= 40
+
+
+def test_local_results_merge_into_the_same_outcome():
+    """validate_graph(store, local=...) with the per-graph results = validate_graph(store)."""
+    import rdflib.compare
+
+    from goalgraph.validate import document_sparql_results
+
+    store = corpus_store(corpus_names())
+    local = [r for name in store.named_graphs()
+             for r in document_sparql_results(_graph_lines(store, name), default_graph=b"")]
+    merged, plain = validate_graph(store, local=local), validate_graph(store)
+    assert merged.keys() == plain.keys()
+    assert rdflib.compare.isomorphic(merged.report, plain.report)

@@ -104,6 +104,8 @@ class Done:
     inferred: str | None = None
     entailed: int = 0
     core: list | None = None  # raw SHACL-Core results of the chunk's documents, in document order
+    local: list | None = None  # raw results of the document-scope SPARQL checks, in document order
+    keys: list | None = None  # per document: its document-scope keys (validate.document_scope_keys)
 
 
 @dataclass
@@ -131,6 +133,9 @@ class Result:
     policy: Counter = field(default_factory=Counter)
     findings: dict[str, int] | None = None  # SHACL results per severity (None: not validated)
     core: list | None = None  # raw SHACL-Core results of every document graph (None: not computed)
+    # raw results of the document-scope SPARQL checks on every document graph (None: not computed,
+    # or two documents share a document-scoped node: then those checks run on the whole store)
+    local: list | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,9 +177,10 @@ def convert_chunk(jobs: list[Job], part: str, base: str, prefix_block: bytes,
     """Pass 2 over a chunk: writes ``part.nq``, ``part.ttl`` (and with ``rules`` the entailed
     quads into ``part.inf.nq``); returns counts, and with ``validate`` the raw results of the
     SHACL-Core shapes on each document's graph (its triples and what the rules entail: exactly the
-    document's named graph in the store the build validates)."""
+    document's named graph in the store the build validates) and of the document-scope SHACL-SPARQL
+    checks, with the keys that let the main process verify those were indeed document-local."""
     done = Done(part + ".nq", part + ".ttl", [], Counter(), Counter(), part + ".inf.nq" if rules else None,
-                core=[] if validate else None)
+                core=[] if validate else None, local=[] if validate else None, keys=[] if validate else None)
     fmt, pre = ox.RdfFormat.TURTLE, prefixes()
     with open(done.nq, "wb") as nq, open(done.ttl, "wb") as ttl, \
             open(done.inferred or os.devnull, "wb") as inf:
@@ -186,16 +192,20 @@ def convert_chunk(jobs: list[Job], part: str, base: str, prefix_block: bytes,
             # nt.with_graph on each line, done in one pass
             quads = text.replace(" .\n", f" {g} .\n").encode("utf-8")
             nq.write(quads)
-            text = text.encode("utf-8")
+            lines_text, text = text, text.encode("utf-8")
             added = []
             if rules:
                 added = rules.entail(r.lines)
                 inf.write("".join(added).replace(" .\n", f" {g} .\n").encode("utf-8"))
                 done.entailed += len(added)
             if validate:
-                from goalgraph.validate import core_results_ntriples
+                from goalgraph.validate import core_results_ntriples, document_scope_keys, document_sparql_results
 
+                entailed = "".join(added)
                 done.core.extend(core_results_ntriples(itertools.chain(r.lines, added)))
+                done.local.extend(document_sparql_results((lines_text, entailed)))
+                done.keys.append(sorted(document_scope_keys(lines_text, base)
+                                        | document_scope_keys(entailed, base)))
             body = ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=pre)
             ttl.write(_strip_prefixes(body, prefix_block))
             done.triples.append(len(r.lines))
@@ -364,9 +374,12 @@ class Pipeline:
                 rules: "Entailer | None" = None, validate: bool = False) -> Result:
         """Convert every document; N-Quads to ``nq_out`` and Turtle to ``ttl_out`` (binary files);
         with ``rules``, what they entail to ``inferred_out``; with ``validate``, the SHACL-Core
-        results of each document graph into ``Result.core`` (in input order: the same whatever the
-        number of workers)."""
-        result = Result([], core=[] if validate else None)
+        results of each document graph into ``Result.core`` and those of the document-scope SPARQL
+        checks into ``Result.local`` (in input order: the same whatever the number of workers;
+        ``Result.local`` is None when a document-scoped node occurs in two documents)."""
+        result = Result([], core=[] if validate else None, local=[] if validate else None)
+        owner: dict[str, int] = {}  # document-scope key → the document that mentions it
+        doc = 0
         block = prefix_block()
         if ontology:
             text = ontology if ontology.endswith("\n") else ontology + "\n"
@@ -396,6 +409,15 @@ class Pipeline:
                 result.entailed += done.entailed
                 if done.core is not None:
                     result.core.extend(done.core)
+                for keys in done.keys or ():
+                    if result.local is not None and any(owner.setdefault(k, doc) != doc for k in keys):
+                        # a document-scoped node in two documents: the document-scope checks run
+                        # on the whole store instead (validate_graph without ``local``)
+                        result.local = None
+                        owner.clear()
+                    doc += 1
+                if result.local is not None and done.local is not None:
+                    result.local.extend(done.local)
                 n = sum(done.triples)
                 result.triples += n
                 result.quads += n

@@ -9,6 +9,11 @@ Two modes give the same findings:
     with ``$this a gg:Class``, the shape's target, so no target has to be spliced in). pySHACL
     would run the same query once per focus node through rdflib's SPARQL engine, which is the
     bottleneck on large graphs (TOOLING.md, pitfall 13).
+``goalgraph build`` (fast mode, split)
+    the Core shapes (:func:`core_results_ntriples`) and the SPARQL checks annotated
+    ``ggsh:scope "document"`` (:func:`document_sparql_results`, see :data:`SCOPES`) run per document
+    in the conversion workers; ``validate_graph(store, core=..., local=...)`` merges their results and
+    runs only the corpus-scope SPARQL checks on the store.
 ``mode="pyshacl"``
     Plain ``pyshacl.validate`` on the whole graph with every shape: the reference semantics.
     ``tests/test_validate.py`` proves both modes give the same set of
@@ -292,6 +297,7 @@ class SparqlCheck:
     messages: tuple[Literal, ...]
     severity: URIRef
     is_property_shape: bool
+    scope: str = "corpus"  # "document": may run on each document graph alone (see SCOPES)
 
     def whole_store_query(self) -> str:
         """The same check for every focus node at once: ``$this`` → ``?this`` (or, for a shape
@@ -333,6 +339,21 @@ SELECT ?this ?path ?value WHERE {
 }
 
 
+#: ``ggsh:scope`` on a ``sh:SPARQLConstraint`` (an annotation: pySHACL and the whole-store engine
+#: ignore it) says where the check may run:
+#:
+#: ``"document"``
+#:     its result for a focus node depends only on triples of that node's document graph plus the
+#:     default graph (ontology, concept schemes, units): the build runs it in its conversion workers
+#:     on each document's graph (:func:`document_sparql_results`);
+#: ``"corpus"`` (the default when the annotation is absent)
+#:     it can relate nodes of different documents (policy documents, departments shared by several
+#:     documents): it runs once on the whole store.
+#:
+#: The classification of every check and why is in ``shapes/README.md``.
+SCOPES = ("document", "corpus")
+
+
 def sparql_checks(shapes: rdflib.Graph) -> list[SparqlCheck]:
     checks = []
     for shape, constraint in sorted(shapes.subject_objects(SH.sparql)):
@@ -345,12 +366,25 @@ def sparql_checks(shapes: rdflib.Graph) -> list[SparqlCheck]:
                 prefixes.append(f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>")
         messages = tuple(shapes.objects(constraint, SH.message)) or tuple(shapes.objects(shape, SH.message))
         severity = shapes.value(shape, SH.severity) or SH.Violation
+        scopes = {str(o) for o in shapes.objects(constraint, GGSH.scope)} or {"corpus"}
+        if len(scopes) > 1 or not scopes <= set(SCOPES):
+            raise GoalgraphError(f"{local_name(constraint)}: ggsh:scope must be one of {', '.join(SCOPES)}, "
+                                 f"got {', '.join(sorted(scopes))}")
         checks.append(SparqlCheck(
             shape=shape, constraint=constraint, select=str(select),
             prefixes="\n".join(sorted(set(prefixes))) + "\n", messages=messages, severity=severity,
-            is_property_shape=(shape, SH.path, None) in shapes,
+            is_property_shape=(shape, SH.path, None) in shapes, scope=scopes.pop(),
         ))
     return checks
+
+
+_CHECKS_CACHE: list[tuple] = []  # [(shapes, checks)]: the last shapes graph seen
+
+
+def _checks(shapes: rdflib.Graph) -> list[SparqlCheck]:
+    if not _CHECKS_CACHE or _CHECKS_CACHE[0][0] is not shapes:
+        _CHECKS_CACHE[:] = [(shapes, sparql_checks(shapes))]
+    return _CHECKS_CACHE[0][1]
 
 
 def core_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
@@ -534,6 +568,73 @@ def core_results_ntriples(lines: Iterable[str], settings: Settings | None = None
     return _run_pyshacl(store_partition(store, None), core, texts=False)
 
 
+_DEFAULT_GRAPH: list[bytes] = []
+
+
+def _default_graph_ntriples() -> bytes:
+    """What the build puts in the default graph (ontology, schemes, units) as N-Triples; empty when
+    the ontology module is missing (the build's default graph is empty then too)."""
+    if not _DEFAULT_GRAPH:
+        try:
+            from goalgraph.ontology import ontology_ntriples
+        except ImportError:  # pragma: no cover - depends on the checkout
+            text = ""
+        else:
+            text = ontology_ntriples()
+        if text and not text.endswith("\n"):
+            text += "\n"
+        _DEFAULT_GRAPH.append(text.encode("utf-8"))
+    return _DEFAULT_GRAPH[0]
+
+
+def document_sparql_results(lines: Iterable[str], settings: Settings | None = None,
+                            default_graph: bytes | None = None) -> list[tuple]:
+    """Raw results (as :func:`_run_sparql` gives them) of the ``ggsh:scope "document"`` SPARQL checks
+    on one document graph given as N-Triples lines (the document's lines plus what the rules entail:
+    exactly its named graph in the store the build validates), together with the default graph
+    (``default_graph``, N-Triples; by default the packaged ontology, as the build loads it).
+
+    The lines are loaded into an in-memory Oxigraph store and each check runs as its whole-store
+    query there, so terms come back in the same canonical forms as from the build's store; the
+    build runs this in its conversion workers and hands the merged results to
+    ``validate_graph(..., local=...)``, which then runs only the corpus-scope checks."""
+    checks = [c for c in _checks(load_shapes(settings)) if c.scope == "document"]
+    data = "".join(lines).encode("utf-8")
+    if not checks or not data:
+        return []
+    store = GraphStore()
+    store.store.bulk_load((_default_graph_ntriples() if default_graph is None else default_graph) + data,
+                          format=ox.RdfFormat.N_TRIPLES)
+    out: list[tuple] = []
+    for check in checks:
+        out.extend(_run_sparql(store, check))
+    return out
+
+
+def document_scope_keys(text: str, base: str) -> set[str]:
+    """The document-scoped node IRIs ``text`` (N-Triples) mentions, cut to their container:
+    ``{base}project/{code}``, ``{base}activity/{div}/{year}/{dept}/{code}`` and ``…duty/…``,
+    ``{base}source/{doc}``, ``{base}summary/{doc}``. Every node a ``"document"`` check reads (but
+    departments, budget units and concept-scheme terms, see shapes/README.md) has an IRI under one of
+    them. The build checks that no key occurs in two documents; if one does (e.g. the same project
+    code in two documents, whose triples then add up in the store), the document-scope checks run
+    on the whole store instead of in the workers."""
+    return set(_scope_key_re(base).findall(text))
+
+
+_SCOPE_KEY_RES: dict[str, re.Pattern] = {}
+
+
+def _scope_key_re(base: str) -> re.Pattern:
+    r = _SCOPE_KEY_RES.get(base)
+    if r is None:
+        seg = r"[^/>#?]+"
+        r = _SCOPE_KEY_RES[base] = re.compile(
+            "<" + re.escape(base)
+            + rf"((?:project|source|summary)/{seg}|(?:activity|duty)/{seg}/{seg}/{seg}/{seg})(?=[/>#?])")
+    return r
+
+
 def store_union(store: GraphStore) -> rdflib.Graph:
     g = rdflib.Graph()
     for q in store.store.quads_for_pattern(None, None, None, None):
@@ -554,12 +655,15 @@ def load_data(path: str | Path) -> rdflib.Graph:
 
 
 def validate_graph(data: rdflib.Graph | GraphStore, settings: Settings | None = None,
-                   mode: str = "fast", core: list[tuple] | None = None) -> ValidationOutcome:
+                   mode: str = "fast", core: list[tuple] | None = None,
+                   local: list[tuple] | None = None) -> ValidationOutcome:
     """Validate ``data`` against every shape; ``mode`` is ``"fast"`` or ``"pyshacl"``.
 
     ``core`` (fast mode, a store): the Core-shape results of every document graph, already computed
     with :func:`core_results` (the build does it in its workers); the engine then runs only the
-    SPARQL checks and builds the report."""
+    SPARQL checks and builds the report. ``local`` (fast mode): likewise the results of the
+    ``ggsh:scope "document"`` SPARQL checks on every document graph
+    (:func:`document_sparql_results`); the engine then runs only the corpus-scope checks."""
     settings = settings or Settings()
     if mode not in ("fast", "pyshacl"):
         raise UsageError(f"unknown validation mode {mode!r} (fast, pyshacl)")
@@ -577,16 +681,22 @@ def validate_graph(data: rdflib.Graph | GraphStore, settings: Settings | None = 
             core_graph, reads = _core(shapes)
             for part in _partitions(store, data, reads):
                 raw.extend(_run_pyshacl(part, core_graph, texts=False))
-        for check in sparql_checks(shapes):
-            raw.extend(_run_sparql(store, check))
+        if local is not None:
+            raw.extend(local)
+        for check in _checks(shapes):
+            if local is None or check.scope != "document":
+                raw.extend(_run_sparql(store, check))
 
-    # one result per (focus, shape, path, value, severity): partitions may repeat shared nodes
-    seen, unique = set(), []
+    # one result per (focus, shape, path, value, severity): partitions may repeat shared nodes. Of
+    # results with the same key but other messages (R32: two level-1 classes off by the same sum),
+    # the one kept must not depend on the order the results came in (whole-store query, workers)
+    best: dict[tuple, tuple] = {}
     for r in raw:
         k = (r[0], r[1], r[2], _canonical(r[3]), r[4])
-        if k not in seen:
-            seen.add(k)
-            unique.append(r)
+        kept = best.get(k)
+        if kept is None or (kept is not r and _tiebreak(r) < _tiebreak(kept)):
+            best[k] = r
+    unique = list(best.values())
 
     findings = _findings(unique, store)
     conforms = not any(
@@ -598,6 +708,10 @@ def validate_graph(data: rdflib.Graph | GraphStore, settings: Settings | None = 
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], _rule_num(f.rule), f.focus, f.shape,
                                  f.path or "", f.value or ""))
     return ValidationOutcome(conforms=conforms, results=findings, report=report, mode=mode)
+
+
+def _tiebreak(r: tuple) -> tuple:
+    return (tuple(sorted(f"{m}@{getattr(m, 'language', None)}" for m in r[6])), str(r[3]), str(r[5]), str(r[7]))
 
 
 def _rule_num(rule: str) -> int:
@@ -1015,8 +1129,8 @@ def write_reports(outcome: ValidationOutcome, out_dir: str | Path) -> list[Path]
 
 
 __all__ = [
-    "DEFAULT_PARAMS", "Finding", "Settings", "SparqlCheck", "ValidationOutcome", "core_shapes",
-    "load_data", "load_shapes", "rule_id", "sparql_checks", "validate_graph", "write_reports",
+    "DEFAULT_PARAMS", "Finding", "SCOPES", "Settings", "SparqlCheck", "ValidationOutcome", "core_shapes",
+    "document_scope_keys", "document_sparql_results", "load_data", "load_shapes", "rule_id", "sparql_checks", "validate_graph", "write_reports",
 ]
 
 _ = (RDFS, GGSH)

@@ -406,9 +406,10 @@ def add_summaries(store: GraphStore, base: str, quiet: bool = True) -> None:
 def after_load(store: GraphStore, out: Path, result: Result, quiet: bool = True) -> None:
     """SHACL validation of the loaded store: ``report.ttl`` and ``report.md`` into ``out``.
 
-    The Core shapes' results come from the conversion workers (``result.core``); here the SPARQL
-    checks run on the whole store and the report is built. Skipped (with a warning) when
-    :mod:`goalgraph.validate` is not available.
+    The Core shapes' results and those of the document-scope SPARQL checks come from the conversion
+    workers (``result.core``, ``result.local``); here the corpus-scope SPARQL checks (and the
+    document-scope ones when ``result.local`` is None) run on the whole store and the report is
+    built. Skipped (with a warning) when :mod:`goalgraph.validate` is not available.
     """
     try:
         from goalgraph.validate import validate_graph, write_reports
@@ -417,14 +418,14 @@ def after_load(store: GraphStore, out: Path, result: Result, quiet: bool = True)
             print(f"goalgraph build: warning: validation not available ({exc}); no report written",
                   file=sys.stderr)
         return
-    core = result.core
+    core, local = result.core, result.local
     if core is not None and not store.named_graphs():  # no document graph: the engine validates
-        core = None                                     # the default graph instead
+        core = local = None                             # the default graph instead
     if core is None and result.quads > VALIDATE_WARN and not quiet:
         print(f"goalgraph build: warning: SHACL validation of {result.quads:,} quads without the "
               f"per-document workers is slow; --no-validate skips it", file=sys.stderr)
     with Step("validating", len(result.infos), "documents", quiet=quiet) as step:
-        outcome = validate_graph(store, core=core)
+        outcome = validate_graph(store, core=core, local=local)
         write_reports(outcome, out)
         step.update(len(result.infos))
         counts = outcome.severity_counts()
