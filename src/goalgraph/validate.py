@@ -1019,14 +1019,15 @@ def _context(store: GraphStore, focus_nodes: list) -> dict[str, dict]:
             n = nxt
         return None
 
+    known = {x for x in desc if desc[x]["types"] & _CONTAINERS}
     containers: dict[str, str | None] = {}
     for f in focus:
         c = container_of(indicator.get(f, f)) or container_of(f)
-        if c is None:  # hierarchical IRIs: {project}/goal/1/citation/2 → {project}
-            for cand in sorted((x for x in desc if desc[x]["types"] & _CONTAINERS), key=len, reverse=True):
-                if f.startswith(cand + "/"):
-                    c = cand
-                    break
+        if c is None:  # hierarchical IRIs: {project}/goal/1/citation/2 → the longest known container prefix
+            cut = f.rfind("/")
+            while cut > 0 and f[:cut] not in known:
+                cut = f.rfind("/", 0, cut)
+            c = f[:cut] if cut > 0 else None
         containers[f] = c
     dept_of: dict[str, str] = {}
     for r in _lookup(store, _department, {c for c in containers.values() if c} | focus):
