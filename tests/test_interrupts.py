@@ -50,6 +50,8 @@ DRIVER = r"""
 import json, os, signal, sys, time
 point, signame, argv = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 sig = getattr(signal, signame)
+if sig == signal.SIGINT:  # a suite started as a background job inherits SIGINT ignored (POSIX sh)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 def die():
     os.kill(os.getpid(), sig)
 from goalgraph.commands import build
