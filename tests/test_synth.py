@@ -51,3 +51,15 @@ def test_reader_meets_ground_truth(tmp_path, seed):
         assert [p.department.code for p in doc.projects] == [p["department_code"] for p in truth["projects"]]
         assert sum(len(t.activities) for t in doc.departments) == truth["activities"]
         assert not doc.quarantine
+
+
+def test_governments_never_share_a_division(tmp_path):
+    """184 draws from ~1,100 province+city codes collide (birthday); each government still gets its own."""
+    import json
+
+    from goalgraph.synth import write_corpus
+
+    paths = write_corpus(tmp_path, governments=184, projects_per_gov=1, seed=0)
+    divisions = [json.loads(p.with_suffix(".truth.json").read_text(encoding="utf-8"))["division"] for p in paths]
+    assert len(set(divisions)) == len(divisions) == 184
+    assert any(not d.endswith("00") for d in divisions)  # the collision path was taken

@@ -276,9 +276,22 @@ def _department_table(doc: _Doc, rng: random.Random, ctx: dict, truth: DocumentT
     doc.blank()
 
 
-def generate(rng: random.Random, index: int, projects: int, year: int = 2022) -> tuple[str, DocumentTruth]:
-    """One government's document: header prose, summary table, sheets, department list and table."""
+def generate(rng: random.Random, index: int, projects: int, year: int = 2022,
+             taken: set[str] | None = None) -> tuple[str, DocumentTruth]:
+    """One government's document: header prose, summary table, sheets, department list and table.
+
+    ``taken``: divisions already used in the corpus. Two governments never share a division code
+    (their departments, duties and activities would become the same nodes); a drawn code that is
+    taken moves on to the next free county digits (``370600`` → ``370601`` …)."""
     division = f"{rng.randint(11, 65)}{rng.randint(1, 20):02d}00"
+    if taken is not None:
+        county = 0
+        while division in taken:
+            county += 1
+            if county > 99:
+                raise ValueError("no free division code left for this prefix")
+            division = f"{division[:4]}{county:02d}"
+        taken.add(division)
     city = _city_name(rng)
     departments = [(name, f"{100 + i * 7 + rng.randint(0, 6)}", abbr)
                    for i, (name, abbr) in enumerate(rng.sample(DEPARTMENTS, 5))]
@@ -316,8 +329,9 @@ def write_corpus(out: str | Path, governments: int, projects_per_gov: int, seed:
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     paths = []
+    taken: set[str] = set()
     for index in range(governments):
-        text, truth = generate(random.Random(rng.getrandbits(64)), index, projects_per_gov, year)
+        text, truth = generate(random.Random(rng.getrandbits(64)), index, projects_per_gov, year, taken)
         path = out / f"synth-{seed}-{index + 1:05d}.txt"
         truth.file = path.name
         path.write_text(text, encoding="utf-8")
