@@ -125,16 +125,9 @@ def load_reference_data(store: str, backend: str, scratch: str | None = None):
     if backend == "rdflib":
         import rdflib
 
-        from goalgraph.store import to_rdflib_term
+        from goalgraph.store import cached_rdflib_terms
         g = rdflib.Graph()
-        cache: dict = {}
-
-        def term(t):
-            r = cache.get(t)
-            if r is None:
-                r = cache[t] = to_rdflib_term(t)
-            return r
-
+        term = cached_rdflib_terms()
         for q in src:
             g.add((term(q.subject), term(q.predicate), term(q.object)))
         return g

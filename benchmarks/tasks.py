@@ -151,28 +151,10 @@ def _rows_digest(result) -> tuple[int, str]:
     return len(rows), hashlib.sha1(repr(rows).encode()).hexdigest()[:12]
 
 
-def queries_oxigraph(store_dir: str, names: list[str], repeat: int = 2) -> dict:
-    """Every saved query on the embedded on-disk store (opened read-only): first and repeat run."""
+def _time_queries(names: list[str], repeat: int, **source) -> dict:
+    """Each saved query ``repeat`` times on one data source (``store=`` or ``endpoint=``): seconds per
+    run, row count and digest; an error is reported for that query, not raised."""
     from goalgraph import query as Q
-    from goalgraph.store import GraphStore
-    store = GraphStore.open(store_dir, read_only=True)
-    cat = Q.load_catalogue()
-    out = {}
-    for name in names:
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            res = Q.run_query(cat[name], {}, store=store)
-            times.append(time.perf_counter() - t0)
-        n, digest = _rows_digest(res)
-        out[name] = {"s": times, "rows": n, "digest": digest}
-    return out
-
-
-def queries_endpoint(url: str, names: list[str], server: str = "oxigraph", repeat: int = 2) -> dict:
-    from goalgraph import query as Q
-    from goalgraph.endpoint import SparqlEndpoint
-    ep = SparqlEndpoint.for_server(server, url, timeout=600)
     cat = Q.load_catalogue()
     out = {}
     for name in names:
@@ -180,13 +162,24 @@ def queries_endpoint(url: str, names: list[str], server: str = "oxigraph", repea
         try:
             for _ in range(repeat):
                 t0 = time.perf_counter()
-                res = Q.run_query(cat[name], {}, endpoint=ep)
+                res = Q.run_query(cat[name], {}, **source)
                 times.append(time.perf_counter() - t0)
             n, digest = _rows_digest(res)
             out[name] = {"s": times, "rows": n, "digest": digest}
         except Exception as exc:  # noqa: BLE001 - reported, not fatal
             out[name] = {"error": str(exc)[:200]}
     return out
+
+
+def queries_oxigraph(store_dir: str, names: list[str], repeat: int = 2) -> dict:
+    """Every saved query on the embedded on-disk store (opened read-only): first and repeat run."""
+    from goalgraph.store import GraphStore
+    return _time_queries(names, repeat, store=GraphStore.open(store_dir, read_only=True))
+
+
+def queries_endpoint(url: str, names: list[str], server: str = "oxigraph", repeat: int = 2) -> dict:
+    from goalgraph.endpoint import SparqlEndpoint
+    return _time_queries(names, repeat, endpoint=SparqlEndpoint.for_server(server, url, timeout=600))
 
 
 def rdflib_worker() -> None:

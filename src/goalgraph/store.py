@@ -297,6 +297,20 @@ to_rdflib_term = _to_rdflib
 to_ox_term = _to_ox
 
 
+def cached_rdflib_terms():
+    """:func:`to_rdflib_term` with a per-call-site cache: copying many quads into rdflib meets the
+    same subjects, predicates and classes over and over."""
+    cache: dict = {}
+
+    def term(t):
+        r = cache.get(t)
+        if r is None:
+            r = cache[t] = _to_rdflib(t)
+        return r
+
+    return term
+
+
 def read_rdflib(path: str | Path):
     """Parse an RDF file into rdflib *through Oxigraph*: a JSON-LD remote ``@context`` or an RDF/XML
     external entity is never fetched (rdflib's own JSON-LD parser would download contexts).

@@ -59,7 +59,7 @@ from rdflib.namespace import SH
 from goalgraph.errors import GoalgraphError, UsageError
 from goalgraph.namespaces import GG, GGSH, bind_prefixes
 from goalgraph.resources import resource_dir
-from goalgraph.store import GraphStore
+from goalgraph.store import GraphStore, cached_rdflib_terms
 from goalgraph.store import to_ox_term as _ox_term, to_rdflib_term as _rdflib_term
 
 SEVERITIES = {"Violation": SH.Violation, "Warning": SH.Warning, "Info": SH.Info}
@@ -488,14 +488,7 @@ def store_partition(store: GraphStore | ox.Store, graph_name: str | None,
     ostore = store.store if isinstance(store, GraphStore) else store
     g = rdflib.Graph()
     gname = ox.NamedNode(graph_name) if graph_name else ox.DefaultGraph()
-    cache: dict = {}
-
-    def term(t):
-        r = cache.get(t)
-        if r is None:
-            r = cache[t] = _rdflib_term(t)
-        return r
-
+    term = cached_rdflib_terms()
     if reads is None:
         patterns = [(None, None)]
     else:
