@@ -18,7 +18,8 @@ the previous outputs whole, a finished one replaces them all at once, never a mi
 duplicates triples).
 
 Reading and converting stream one document at a time on ``--workers`` processes
-(:mod:`goalgraph.pipeline`); the output bytes do not depend on the number of workers. Files are
+(:mod:`goalgraph.pipeline`), and this process bulk-loads each chunk's quads into the store as the
+workers finish it; the output bytes do not depend on the number of workers. Files are
 written to temporaries and renamed into place at the end. Bad input ends with exit 2 and one line.
 Long steps show progress on stderr (a bar on a terminal, one line per step otherwise; none with
 ``--quiet``).
@@ -86,29 +87,28 @@ def run(args) -> int:
         pipe = Pipeline(base, work, workers=workers, quiet=quiet)
         infos, jobs = pipe.scan(paths)
         ontology = ontology_text()
-        inferred = work / "inferred.nq"
         staging.mkdir(parents=True)
         nq_path, ttl_path = staging / "graph.nq", staging / "graph.ttl"
         validate = not getattr(args, "no_validate", False)
-        with open(nq_path, "wb") as nq, open(ttl_path, "wb") as ttl, open(inferred, "wb") as inf:
-            # SHACL-Core shapes run per document in the conversion workers, on the document's
-            # graph as the store will hold it (owlrl entails in this process, after loading: then
-            # the whole validation runs after loading)
-            result = pipe.convert(jobs, ontology, nq, ttl, inf if reason == "rules" else None,
-                                  reasoning_rules() if reason == "rules" else None,
-                                  validate=validate and reason in ("none", "rules"))
-            for fh in (nq, ttl):
-                fh.flush()
-                os.fsync(fh.fileno())
-        result.infos = infos
-        del jobs
-        if reason == "owlrl" and result.quads > OWLRL_LIMIT and not getattr(args, "force", False):
-            raise UsageError(owlrl_refusal(result.quads))
         with GraphStore.open(staging / "store") as store:
-            load_store(store, nq_path, result, quiet)
-            if reason == "rules":
-                load_inferred(store, inferred, result, quiet)
-            else:
+            with open(nq_path, "wb") as nq, open(ttl_path, "wb") as ttl, open(os.devnull, "wb") as inf:
+                # SHACL-Core shapes run per document in the conversion workers, on the document's
+                # graph as the store will hold it (owlrl entails in this process, after loading:
+                # then the whole validation runs after loading); this process bulk-loads each
+                # chunk of quads (and what the rules entailed) while the workers go on
+                result = pipe.convert(jobs, ontology, nq, ttl, inf if reason == "rules" else None,
+                                      reasoning_rules() if reason == "rules" else None,
+                                      validate=validate and reason in ("none", "rules"),
+                                      load=lambda path: store.load_file(path, fmt="nquads"))
+                for fh in (nq, ttl):
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            result.infos = infos
+            del jobs
+            store.flush()
+            if reason == "owlrl" and result.quads > OWLRL_LIMIT and not getattr(args, "force", False):
+                raise UsageError(owlrl_refusal(result.quads))
+            if reason != "rules":
                 apply_reasoning(store, reason, bool(getattr(args, "force", False)), quiet)
             if validate:
                 after_load(store, staging, result, quiet)
@@ -304,29 +304,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def load_store(store: GraphStore, nq_file: Path, result: Result, quiet: bool = True) -> None:
-    """Bulk-load graph.nq into the (fresh, empty) store."""
-    with Step("loading", result.quads, "quads", quiet=quiet) as step:
-        store.load_file(nq_file, fmt="nquads")
-        store.flush()
-        step.update(result.quads)
-
-
 def reasoning_rules():
     """:class:`goalgraph.reason.Entailer` (the reasoning rules) for the packaged ontology."""
     from goalgraph.ontology import load_ontology
     from goalgraph.reason import Entailer
 
     return Entailer(load_ontology())
-
-
-def load_inferred(store: GraphStore, path: Path, result: Result, quiet: bool = True) -> None:
-    """Bulk-load what the rules entailed (computed per document during conversion)."""
-    with Step("reasoning (rules)", result.entailed, "quads added", quiet=quiet) as step:
-        if result.entailed:
-            store.load_file(path, fmt="nquads")
-            store.flush()
-        step.update(result.entailed)
 
 
 def apply_reasoning(store: GraphStore, mode: str, force: bool = False, quiet: bool = True) -> int:
