@@ -489,3 +489,14 @@ def test_local_results_merge_into_the_same_outcome():
     merged, plain = validate_graph(store, local=local), validate_graph(store)
     assert merged.keys() == plain.keys()
     assert rdflib.compare.isomorphic(merged.report, plain.report)
+
+
+@pytest.mark.parametrize("mode", ["fast", "pyshacl"])
+def test_results_that_differ_only_in_their_message_are_distinct_findings(mode):
+    """R32 with 产出 and 效益 both summing to 40: one result per level-1 class, as pySHACL reports
+    them, although focus, shape, path, value and severity are the same."""
+    g = rdflib.Graph().parse(FIXTURES / "GG-R32-invalid-2.ttl", format="turtle")
+    found = [f for f in validate_graph(g, mode=mode).results if f.rule == "GG-R32"]
+    assert len({f.key() for f in found}) == 1
+    assert sorted(f.message_en.rsplit(": ", 1)[1] for f in found) == [
+        "https://w3id.org/goalgraph/scheme/category/benefit", "https://w3id.org/goalgraph/scheme/category/output"]

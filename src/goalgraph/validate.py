@@ -680,12 +680,13 @@ def validate_graph(data: rdflib.Graph | GraphStore, settings: Settings | None = 
             if local is None or check.scope != "document":
                 raw.extend(_run_sparql(store, check))
 
-    # one result per (focus, shape, path, value, severity): partitions may repeat shared nodes. Of
-    # results with the same key but other messages (R32: two level-1 classes off by the same sum),
-    # the one kept must not depend on the order the results came in (whole-store query, workers)
+    # one result per (focus, shape, path, value, severity, messages): partitions may repeat shared
+    # nodes. Results that differ only in their messages are distinct findings, as in pySHACL (R32:
+    # two level-1 classes of one project off by the same sum); of copies that differ only in
+    # lexical forms, the one kept must not depend on the order the results came in
     best: dict[tuple, tuple] = {}
     for r in raw:
-        k = (r[0], r[1], r[2], _canonical(r[3]), r[4])
+        k = (r[0], r[1], r[2], _canonical(r[3]), r[4], _message_key(r[6]))
         kept = best.get(k)
         if kept is None or (kept is not r and _tiebreak(r) < _tiebreak(kept)):
             best[k] = r
@@ -699,8 +700,12 @@ def validate_graph(data: rdflib.Graph | GraphStore, settings: Settings | None = 
     )
     report = build_report_graph(unique, conforms)
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], _rule_num(f.rule), f.focus, f.shape,
-                                 f.path or "", f.value or ""))
+                                 f.path or "", f.value or "", f.message_en, f.message_zh))
     return ValidationOutcome(conforms=conforms, results=findings, report=report, mode=mode)
+
+
+def _message_key(msgs: tuple) -> tuple:
+    return tuple(sorted(f"{m}@{getattr(m, 'language', None)}" for m in msgs))
 
 
 def _tiebreak(r: tuple) -> tuple:
