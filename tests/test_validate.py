@@ -368,21 +368,27 @@ def test_regression_bind_over_bound_variable_in_pyshacl():
     assert not [f for f in fast.results if f.shape_name == "GG-R58-BoundaryGap"]
 
 
-# -- whole-store rewrites of quadratic checks ---------------------------------------------------------
+# -- ggsh:wholeStoreSelect: linear whole-store forms of checks Oxigraph joins in quadratic time -----
 
 
-def test_whole_store_rewrites_are_current_and_agree_with_pyshacl():
-    """Each rewrite names a shape text that still exists (a stale hash would silently fall back to
-    the slow query), and on that rule's fixtures the fast mode (rewrite) equals plain pySHACL."""
-    import hashlib
+def _whole_store_checks():
+    from goalgraph.validate import load_shapes, sparql_checks
 
-    from goalgraph.validate import WHOLE_STORE_REWRITES, load_shapes, local_name, sparql_checks
+    return [c for c in sparql_checks(load_shapes()) if c.whole_store_select is not None]
 
-    checks = {local_name(c.constraint): c for c in sparql_checks(load_shapes())}
-    for name, (digest, body) in WHOLE_STORE_REWRITES.items():
-        check = checks[name]
-        assert hashlib.sha256(check.select.encode("utf-8")).hexdigest()[:16] == digest, name
-        assert check.whole_store_query().endswith(body)
+
+def test_whole_store_selects_exist_and_agree_with_pyshacl_on_their_fixtures():
+    """Each ``ggsh:wholeStoreSelect`` projects what its ``sh:select`` does, and on that rule's
+    fixtures the fast mode (which runs it) equals plain pySHACL (which runs ``sh:select``)."""
+    from goalgraph.query import _projection
+    from goalgraph.validate import local_name
+
+    checks = _whole_store_checks()
+    assert {local_name(c.constraint) for c in checks} >= {"GG-R20-UniqueNames-sparql", "GG-R6-StandardCheckpoints-sparql"}
+    for check in checks:
+        name = local_name(check.constraint)
+        assert _projection(check.whole_store_select) == _projection(check.select) != []
+        assert check.whole_store_query().endswith(check.whole_store_select)
         rule = name.split("-")[1]
         fixtures = sorted(p.name for p in FIXTURES.glob(f"GG-{rule}-*.ttl"))
         assert any("invalid" in f for f in fixtures)
@@ -391,6 +397,22 @@ def test_whole_store_rewrites_are_current_and_agree_with_pyshacl():
         reference = validate_graph(store, mode="pyshacl")
         assert any(f.shape.endswith(name.removesuffix("-sparql")) for f in fast.results), name
         assert fast.keys() == reference.keys(), name
+
+
+def test_whole_store_selects_equal_the_shape_text_on_the_seed():
+    """On the seed, each whole-store form returns the rows of its ``sh:select`` run for every node
+    at once ($this → ?this), which the whole-store engine ran before."""
+    import dataclasses
+
+    from goalgraph.validate import _run_sparql
+
+    if not SEED.exists():
+        pytest.skip("seed document missing")
+    store = _seed_store()
+    for check in _whole_store_checks():
+        plain = dataclasses.replace(check, whole_store_select=None)
+        rows, expected = _run_sparql(store, check), _run_sparql(store, plain)
+        assert sorted(map(str, rows)) == sorted(map(str, expected)), check.constraint
 
 
 # -- document-scope SPARQL checks (issue #7: they run per document in the build workers) ------------

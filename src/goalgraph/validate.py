@@ -41,7 +41,6 @@ modes. ``budgetYear`` 0 (the default) means "the ``gg:fiscalYear`` of each sourc
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from collections import Counter
@@ -281,11 +280,12 @@ def _apply_params(g: rdflib.Graph, settings: Settings) -> None:
             return m.group(0)
         return f"BIND({_format_param(name, settings.param(name))} AS ?{name})"
 
-    for node, text in list(g.subject_objects(SH.select)):
-        new = _PARAM_RE.sub(substitute, str(text))
-        if new != str(text):
-            g.remove((node, SH.select, text))
-            g.add((node, SH.select, Literal(new)))
+    for prop in (SH.select, GGSH.wholeStoreSelect):
+        for node, text in list(g.subject_objects(prop)):
+            new = _PARAM_RE.sub(substitute, str(text))
+            if new != str(text):
+                g.remove((node, prop, text))
+                g.add((node, prop, Literal(new)))
 
 
 @dataclass(frozen=True)
@@ -298,45 +298,19 @@ class SparqlCheck:
     severity: URIRef
     is_property_shape: bool
     scope: str = "corpus"  # "document": may run on each document graph alone (see SCOPES)
+    whole_store_select: str | None = None  # ggsh:wholeStoreSelect: the same check for every node at once
 
     def whole_store_query(self) -> str:
-        """The same check for every focus node at once: ``$this`` → ``?this`` (or, for a shape
-        text listed in :data:`WHOLE_STORE_REWRITES`, its linear-time equivalent)."""
-        rewrite = WHOLE_STORE_REWRITES.get(local_name(self.constraint))
-        if rewrite is not None and rewrite[0] == hashlib.sha256(self.select.encode("utf-8")).hexdigest()[:16]:
-            return self.prefixes + rewrite[1]
+        """The same check for every focus node at once: the constraint's ``ggsh:wholeStoreSelect``
+        when it has one, else its ``sh:select`` with ``$this`` → ``?this``.
+
+        ``ggsh:wholeStoreSelect`` is an annotation (pySHACL ignores it) for checks whose
+        per-focus-node text, evaluated for all nodes in one query, makes Oxigraph 0.5 join in
+        quadratic time (R20: > 12 min on 36k indicators; R6: 8.2 s); it must select the same rows,
+        which ``tests/test_validate.py`` checks against the ``sh:select`` form and pySHACL."""
+        if self.whole_store_select is not None:
+            return self.prefixes + self.whole_store_select
         return self.prefixes + re.sub(r"\$this\b", "?this", self.select)
-
-
-#: Equivalent whole-store forms of the checks Oxigraph 0.5 evaluates in quadratic time, keyed by the
-#: constraint's local name, each with the SHA-256 (16 hex) of the shape text it replaces: a changed
-#: shape runs as written (slow but right) until its rewrite is updated (``tests/test_validate.py``
-#: fails on a stale hash). Both are checked against pySHACL by the mode-equivalence tests.
-WHOLE_STORE_REWRITES: dict[str, tuple[str, str]] = {
-    # "another node with the same label under the same project, with a smaller IRI": the shape's
-    # join on ?value ran before the one on ?p (every indicator named 满意度 × every other: 36k
-    # indicators took > 12 min). Equivalent: the smallest IRI per (project, label) is below this one
-    # (STR(?other) < STR(?this) implies ?other ≠ ?this; instance data has no blank nodes).
-    "GG-R20-UniqueNames-sparql": ("e10c9767c12ca50d", """
-SELECT ?this ?path ?value WHERE {
-  { SELECT ?p ?value (MIN(STR(?other)) AS ?first) WHERE {
-      ?other skos:prefLabel ?value ; gg:indicatorOf ?p . } GROUP BY ?p ?value }
-  ?this a gg:Indicator ; gg:indicatorOf ?p ; skos:prefLabel ?value .
-  ?p a gg:Project .
-  FILTER(STR(?this) > ?first)
-  BIND(skos:prefLabel AS ?path)
-}"""),
-    # FILTER NOT EXISTS is evaluated per row by scanning every milestone; MINUS is a hash anti-join
-    # and equal here: the inner pattern is a plain BGP whose shared variables (?this, ?value) are
-    # bound in every outer row.
-    "GG-R6-StandardCheckpoints-sparql": ("ff137eefc9fec2e1", """
-SELECT ?this ?path ?value WHERE {
-  ?this a gg:Project .
-  { BIND(3 AS ?value) } UNION { BIND(6 AS ?value) } UNION { BIND(10 AS ?value) }
-  MINUS { ?this gg:hasSpendingMilestone ?m . ?m gg:month ?value }
-  BIND(gg:hasSpendingMilestone AS ?path)
-}"""),
-}
 
 
 #: ``ggsh:scope`` on a ``sh:SPARQLConstraint`` (an annotation: pySHACL and the whole-store engine
@@ -370,8 +344,10 @@ def sparql_checks(shapes: rdflib.Graph) -> list[SparqlCheck]:
         if len(scopes) > 1 or not scopes <= set(SCOPES):
             raise GoalgraphError(f"{local_name(constraint)}: ggsh:scope must be one of {', '.join(SCOPES)}, "
                                  f"got {', '.join(sorted(scopes))}")
+        whole = shapes.value(constraint, GGSH.wholeStoreSelect)
         checks.append(SparqlCheck(
             shape=shape, constraint=constraint, select=str(select),
+            whole_store_select=str(whole) if whole is not None else None,
             prefixes="\n".join(sorted(set(prefixes))) + "\n", messages=messages, severity=severity,
             is_property_shape=(shape, SH.path, None) in shapes, scope=scopes.pop(),
         ))
