@@ -41,6 +41,7 @@ modes. ``budgetYear`` 0 (the default) means "the ``gg:fiscalYear`` of each sourc
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections import Counter
@@ -502,15 +503,21 @@ def core_results(store: GraphStore | ox.Store, graph_name: str | None,
     return _run_pyshacl(store_partition(store, graph_name, reads), core, texts=False)
 
 
-def core_results_ntriples(lines: Iterable[str], settings: Settings | None = None) -> list[tuple]:
+def core_results_ntriples(lines: Iterable[str], settings: Settings | None = None,
+                          engine: str | None = None) -> list[tuple]:
     """:func:`core_results` of one document graph given as N-Triples lines (each ending in
     ``" .\n"``, no blank nodes split across lines): the build runs this in its worker processes on
     each document's lines plus what the rules entail — exactly that document's named graph in the
     store it validates — and hands the merged results to ``validate_graph(..., core=...)``.
 
     The lines are filtered by predicate (and class) as :func:`store_partition` filters the store,
-    then loaded into an in-memory Oxigraph store, so terms reach pySHACL in the same canonical forms
-    (``"90.00"^^xsd:decimal`` → ``90``) as from the build's store."""
+    then loaded into an in-memory Oxigraph store, so terms are in the same canonical forms
+    (``"90.00"^^xsd:decimal`` → ``90``) as in the build's store.
+
+    ``engine`` (None: the ``GOALGRAPH_CORE`` environment variable, default ``"compiled"``):
+    ``"compiled"`` evaluates the shapes with :mod:`goalgraph.shacl_core` (the same results as
+    pySHACL, several times faster), or with pySHACL when they use a feature outside its subset;
+    ``"pyshacl"`` always runs pySHACL (the reference, for comparisons)."""
     core, reads = _core(load_shapes(settings))
     if reads is None:
         kept = list(lines)
@@ -534,7 +541,25 @@ def core_results_ntriples(lines: Iterable[str], settings: Settings | None = None
         return []
     store = ox.Store()
     store.bulk_load("".join(kept).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    compiled = _compiled_core(core, engine)
+    if compiled is not None:
+        return compiled.evaluate(store)
     return _run_pyshacl(store_partition(store, None), core, texts=False)
+
+
+CORE_ENGINES = ("compiled", "pyshacl")
+
+
+def _compiled_core(core: rdflib.Graph, engine: str | None):
+    """The compiled Core shapes for :func:`core_results_ntriples`; None: run pySHACL."""
+    engine = engine or os.environ.get("GOALGRAPH_CORE") or "compiled"
+    if engine not in CORE_ENGINES:
+        raise UsageError(f"unknown Core validation engine {engine!r} ({', '.join(CORE_ENGINES)})")
+    if engine == "pyshacl":
+        return None
+    from goalgraph.shacl_core import compiled
+
+    return compiled(core)
 
 
 _DEFAULT_GRAPH: list[bytes] = []
