@@ -672,9 +672,7 @@ def validate_graph(data: rdflib.Graph | GraphStore, settings: Settings | None = 
         if core is not None:
             raw.extend(core)
         else:
-            core_graph, reads = _core(shapes)
-            for part in _partitions(store, data, reads):
-                raw.extend(_run_pyshacl(part, core_graph, texts=False))
+            raw.extend(_core_results_per_graph(store, data, shapes))
         if local is not None:
             raw.extend(local)
         for check in _checks(shapes):
@@ -725,6 +723,17 @@ def _as_graph(data: rdflib.Graph) -> rdflib.Graph:
             g.add((s, p, o))
         return g
     return data
+
+
+def _core_results_per_graph(store: GraphStore, data, shapes: rdflib.Graph) -> list[tuple]:
+    """The Core shapes on each document graph of ``store`` (the default graph when there is none):
+    compiled (:mod:`goalgraph.shacl_core`, on the store itself) unless ``GOALGRAPH_CORE=pyshacl`` or
+    the shapes leave its subset, else pySHACL on each filtered partition."""
+    core_graph, reads = _core(shapes)
+    compiled = _compiled_core(core_graph, None)
+    if compiled is None:
+        return [r for part in _partitions(store, data, reads) for r in _run_pyshacl(part, core_graph, texts=False)]
+    return [r for name in store.named_graphs() or [None] for r in compiled.evaluate(store.store, name)]
 
 
 def _partitions(store: GraphStore, data, reads: CoreReads | None = None):
