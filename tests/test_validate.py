@@ -522,3 +522,16 @@ def test_results_that_differ_only_in_their_message_are_distinct_findings(mode):
     assert len({f.key() for f in found}) == 1
     assert sorted(f.message_en.rsplit(": ", 1)[1] for f in found) == [
         "https://w3id.org/goalgraph/scheme/category/benefit", "https://w3id.org/goalgraph/scheme/category/output"]
+
+
+@pytest.mark.parametrize("mode", ["fast", "pyshacl"])
+def test_patterns_read_multi_line_values_whole(mode):
+    """pySHACL ignores sh:flags "s", so the negative-lookahead patterns spell "any character" as
+    [\\s\\S]: a clean two-line goal passes R13, markup on its second line is still found."""
+    g = rdflib.Graph().parse(FIXTURES / "GG-R13-valid.ttl", format="turtle")
+    goal = next(g.subjects(RDF.type, URIRef("https://w3id.org/goalgraph/ontology#PerformanceGoal")))
+    raw = URIRef("https://w3id.org/goalgraph/ontology#rawText")
+    g.set((goal, raw, Literal("完成5个重大项目前期研究，\n提升项目储备质量")))
+    assert not [f for f in validate_graph(g, mode=mode).results if f.rule in ("GG-R12", "GG-R13")]
+    g.set((goal, raw, Literal("完成5个重大项目前期研究，\n提升<br/>项目储备质量")))
+    assert [f.shape_name for f in validate_graph(g, mode=mode).results if f.rule == "GG-R13"] == ["GG-R13-NoMarkupRaw"]
