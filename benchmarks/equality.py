@@ -167,7 +167,7 @@ def run_pyshacl(data) -> list[tuple]:
         data = oxigraph_data_graph(data)
     _conforms, report, text = pyshacl.validate(
         data, shacl_graph=load_shapes(), inference="none", advanced=False, abort_on_first=False,
-        allow_warnings=True, allow_infos=True, meta_shacl=False, inplace=True)
+        allow_warnings=False, allow_infos=False, meta_shacl=False, inplace=True)
     if isinstance(report, (str, bytes)) or report is None:
         raise RuntimeError(f"pyshacl failed: {text}")
     return reference_keys(report)

@@ -113,7 +113,7 @@ def validate_pyshacl(nq: str, keys_out: str) -> dict:
     t1 = time.perf_counter()
     _conforms, report, _text = pyshacl.validate(
         g, shacl_graph=shapes, inference="none", advanced=False, abort_on_first=False,
-        allow_warnings=True, allow_infos=True, meta_shacl=False)
+        allow_warnings=False, allow_infos=False, meta_shacl=False)
     validate_s = time.perf_counter() - t1
     keys = set()
     for res in report.subjects(RDF.type, SH.ValidationResult):

@@ -129,12 +129,15 @@ FEATURES = {
         ex:b a ex:C ; ex:q "x" .
         ex:both a ex:C ; ex:p 1 ; ex:q "x" .
         ex:neither a ex:C ; ex:q 1 .""", {"XoneConstraintComponent": 2}),
-    "xone-warning-member-always-conforms": ("""
+    # a nested shape's severity does not matter: it conforms when it has no result (ex:a, ex:b)
+    "xone-warning-member-counts-its-results": ("""
         ex:X a sh:NodeShape ; sh:targetClass ex:C ; sh:xone ( ex:A ex:B ) ; sh:message "one of A, B"@en .
         ex:A a sh:NodeShape ; sh:severity sh:Warning ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .
         ex:B a sh:NodeShape ; sh:property [ sh:path ex:q ; sh:minCount 1 ; sh:severity sh:Info ] .""", """
         ex:a a ex:C ; ex:p 1 .
-        ex:b a ex:C ; ex:q "x" .""", {"XoneConstraintComponent": 2}),
+        ex:b a ex:C ; ex:q "x" .
+        ex:both a ex:C ; ex:p 1 ; ex:q "x" .
+        ex:neither a ex:C .""", {"XoneConstraintComponent": 2}),
     "xone-on-property-shape": ("""
         ex:X a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:xone ( ex:A ex:B ) ;
             sh:message "one of A, B"@en .

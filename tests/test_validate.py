@@ -535,3 +535,19 @@ def test_patterns_read_multi_line_values_whole(mode):
     assert not [f for f in validate_graph(g, mode=mode).results if f.rule in ("GG-R12", "GG-R13")]
     g.set((goal, raw, Literal("完成5个重大项目前期研究，\n提升<br/>项目储备质量")))
     assert [f.shape_name for f in validate_graph(g, mode=mode).results if f.rule == "GG-R13"] == ["GG-R13-NoMarkupRaw"]
+
+
+@pytest.mark.parametrize("mode", ["fast", "pyshacl"])
+def test_a_severity_override_does_not_change_what_nested_shapes_find(mode):
+    """GG-R21's xone members are GG-R21 shapes too: overridden to Warning they must still fail on
+    an incomplete target (pySHACL with allow_warnings counted them as passing, and every target
+    failed the exactly-one check)."""
+    g = rdflib.Graph().parse(FIXTURES / "GG-R21-valid.ttl", format="turtle")
+    for settings in (Settings(), Settings(severity_overrides={"GG-R21": "Warning"})):
+        found = [f for f in validate_graph(g, settings, mode=mode).results if f.rule == "GG-R21"]
+        assert not found, [(f.shape_name, f.focus) for f in found]
+    broken = rdflib.Graph().parse(FIXTURES / "GG-R21-invalid-1.ttl", format="turtle")
+    default = {(f.shape_name, f.focus) for f in validate_graph(broken, mode=mode).results if f.rule == "GG-R21"}
+    warned = validate_graph(broken, Settings(severity_overrides={"GG-R21": "Warning"}), mode=mode).results
+    assert default and {(f.shape_name, f.focus) for f in warned if f.rule == "GG-R21"} == default
+    assert {f.severity for f in warned if f.rule == "GG-R21"} == {"Warning"}

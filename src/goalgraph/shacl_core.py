@@ -34,9 +34,11 @@ reference the build's results are compared with):
 
 * ``sh:flags``: only ``i`` and ``m`` take effect (``"s"`` is ignored: ``.`` stops at a newline);
   ``sh:pattern`` matches anywhere (``re.search``) in the rdflib lexical form;
-* the fast mode runs pySHACL with ``allow_warnings``/``allow_infos``, so a shape of severity
-  ``sh:Warning`` or ``sh:Info`` always *conforms*: as an ``sh:xone`` member or qualified value shape
-  it counts as passed whatever its constraints say;
+* a nested shape (an ``sh:xone`` member, a qualified value shape) conforms when it has no
+  result, whatever its severity: the spec's rule, and pySHACL's as ``validate._run_pyshacl`` calls
+  it (``allow_warnings``/``allow_infos`` off; with them on, a nested shape of severity Warning or
+  Info passed whatever its constraints said, so a severity override of GG-R21 turned every target
+  into an ``sh:xone`` failure);
 * values are rdflib terms: literals compare and deduplicate after rdflib's lexical normalisation
   (``" 5 "^^xsd:integer`` and ``"5"^^xsd:integer`` are one value node), ``sh:datatype`` fails on
   literals rdflib finds ill-typed (``"abc"^^xsd:decimal``), ``sh:minExclusive`` uses pySHACL's own
@@ -75,8 +77,6 @@ ANNOTATIONS = frozenset({
     SH.path, SH.targetClass, SH.severity, SH.message, SH.deactivated, SH.flags, SH.name,
     SH.description, SH.order, SH.group, SH.defaultValue,
 })
-#: values of pySHACL's "allowed severities" with allow_warnings=allow_infos=True
-ALLOWED_SEVERITIES = (SH.Warning, SH.Info)
 MAX_DEPTH = 10  # pySHACL refuses nesting of 15 shapes; stay well below
 XSD_WHOLE_INTEGERS = (XSD.integer, XSD.int, XSD.long, XSD.negativeInteger, XSD.nonNegativeInteger,
                       XSD.nonPositiveInteger, XSD.positiveInteger, XSD.short, XSD.unsignedByte,
@@ -101,11 +101,6 @@ class Shape:
     deactivated: bool
     classes: tuple[ox.NamedNode, ...]  # sh:targetClass
     constraints: list = field(default_factory=list)
-    # pySHACL counts a shape of an allowed severity (Warning, Info) as conforming whatever its results
-    allowed: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.allowed = self.severity in ALLOWED_SEVERITIES
 
 
 @dataclass(eq=False)
@@ -381,7 +376,7 @@ class Evaluator:
     def validate(self, shape: Shape, focus, out: list | None = None) -> bool:
         """pySHACL's ``Shape.validate`` on one focus node: whether it conforms; with ``out``, every
         constraint runs and the results are appended (without, it stops at the first failure)."""
-        if shape.deactivated or (out is None and shape.allowed):
+        if shape.deactivated:
             return True
         values = self.values(shape, focus)
         if out is None:
@@ -390,7 +385,7 @@ class Evaluator:
         for c in shape.constraints:
             if not c.check(self, shape, focus, values, out):
                 ok = False
-        return ok or shape.allowed
+        return ok
 
     def result(self, shape: Shape, focus, value, component) -> tuple:
         return (self.term(focus), shape.node, shape.path_node, None if value is None else self.term(value),

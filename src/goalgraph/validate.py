@@ -806,7 +806,9 @@ def _run_pyshacl(data_graph: rdflib.Graph, shapes: rdflib.Graph, texts: bool = T
     with nullcontext() if texts else _lean_pyshacl():
         conforms, report, text = pyshacl.validate(
             data_graph, shacl_graph=shapes, inference="none", advanced=False, abort_on_first=False,
-            allow_warnings=True, allow_infos=True, meta_shacl=False,
+            # off: with them on, pySHACL counts a nested shape (sh:xone member …) of severity
+            # Warning or Info as conforming whatever its results; conformance is decided here
+            allow_warnings=False, allow_infos=False, meta_shacl=False,
         )
     if not isinstance(report, rdflib.Graph):
         raise GoalgraphError(f"pySHACL could not run the shapes: {text}")
