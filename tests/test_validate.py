@@ -551,3 +551,26 @@ def test_a_severity_override_does_not_change_what_nested_shapes_find(mode):
     warned = validate_graph(broken, Settings(severity_overrides={"GG-R21": "Warning"}), mode=mode).results
     assert default and {(f.shape_name, f.focus) for f in warned if f.rule == "GG-R21"} == default
     assert {f.severity for f in warned if f.rule == "GG-R21"} == {"Warning"}
+
+
+def test_document_checks_read_only_the_predicates_they_name():
+    from goalgraph.validate import _read_predicates
+
+    named = _read_predicates(("SELECT ?s WHERE { ?s a <http://e/C> ; <http://e/p>/^<http://e/q> ?o "
+                              "FILTER NOT EXISTS { ?o <http://e/r>* ?x } }",))
+    assert named >= {"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "<http://e/p>", "<http://e/q>", "<http://e/r>"}
+    assert "<http://e/other>" not in named
+    assert _read_predicates(("SELECT ?s WHERE { ?s a <http://e/C> . MINUS { ?s ?p ?o } }",)) is None
+    assert _read_predicates(("SELECT ?s WHERE { ?s !<http://e/p> ?o }",)) is None
+
+
+def test_document_checks_on_the_filtered_seed_equal_them_on_all_its_triples(monkeypatch):
+    from goalgraph import validate as V
+
+    if not SEED.exists():
+        pytest.skip("seed document missing")
+    store = _seed_store()
+    lines = _graph_lines(store, store.named_graphs()[0])
+    filtered = sorted(map(_raw_key, V.document_sparql_results(lines)))
+    monkeypatch.setattr(V, "_read_predicates", lambda queries: None)
+    assert filtered and filtered == sorted(map(_raw_key, V.document_sparql_results(lines)))

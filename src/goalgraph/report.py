@@ -10,6 +10,7 @@ taken from the data.
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 from collections import Counter, defaultdict
@@ -39,25 +40,37 @@ def render(outcome: ValidationOutcome, fmt: str = "human") -> str:
 def render_turtle(outcome: ValidationOutcome) -> str:
     """The ``sh:ValidationReport`` as Turtle, written by Oxigraph (rdflib's serialiser took 88 s CPU
     for 39k results): the report node first, then ``result1``, ``result2`` … each with its
-    properties sorted, so the bytes depend only on the results."""
+    properties sorted, so the bytes depend only on the results. The triples come straight from the
+    results (:meth:`~goalgraph.validate.ValidationOutcome.report_triples`), or, for a report given
+    as an rdflib Graph, from the Graph."""
     import pyoxigraph as ox
     from rdflib.namespace import SH as SH_NS
 
-    from goalgraph.store import to_ox_term
+    made = outcome.report_triples() if hasattr(outcome, "report_triples") else None
+    if made is not None:
+        triples, used = made
+    else:
+        from goalgraph.store import to_ox_term
 
-    g = outcome.report
-    used = {str(t) for triple in g for t in triple}
+        g = outcome.report
+        used = {str(t) for triple in g for t in triple}
 
-    def order(t):
-        s, p, o = t
-        return (len(str(s)), str(s), str(p), str(o))
+        def order(t):
+            s, p, o = t
+            return (len(str(s)), str(s), str(p), str(o))
 
-    triples = [ox.Triple(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in sorted(g, key=order)]
+        triples = [ox.Triple(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in sorted(g, key=order)]
     # vocabulary prefixes only (instance IRIs stay whole, as in graph.ttl), sorted
     from goalgraph.pipeline import prefixes as vocabulary
 
     known = dict(vocabulary(), sh=str(SH_NS))
-    prefixes = {p: ns for p, ns in sorted(known.items()) if any(u.startswith(ns) for u in used)}
+    ordered = sorted(used)
+
+    def uses(ns: str) -> bool:  # some text starts with ns: then the first text >= ns does
+        i = bisect.bisect_left(ordered, ns)
+        return i < len(ordered) and ordered[i].startswith(ns)
+
+    prefixes = {p: ns for p, ns in sorted(known.items()) if uses(ns)}
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
 
 

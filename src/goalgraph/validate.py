@@ -41,6 +41,7 @@ modes. ``budgetYear`` 0 (the default) means "the ``gg:fiscalYear`` of each sourc
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -186,12 +187,40 @@ class Finding:
         return (self.focus, self.shape, self.path, self.value_key, self.severity)
 
 
-@dataclass
 class ValidationOutcome:
-    conforms: bool
-    results: list[Finding]
-    report: rdflib.Graph
-    mode: str = "fast"
+    """The findings (sorted for reports) and the ``sh:ValidationReport``.
+
+    ``report`` is an rdflib Graph, made on first use from the results the engine merged (``raw``):
+    the reports write ``report.ttl`` from them directly (:func:`report_triples`)."""
+
+    def __init__(self, conforms: bool, results: list[Finding], report: rdflib.Graph | None = None,
+                 mode: str = "fast", raw: list[tuple] | None = None) -> None:
+        self.conforms = conforms
+        self.results = results
+        self.mode = mode
+        self._report = report
+        self._raw = raw if report is None else None
+
+    def __repr__(self) -> str:
+        return (f"ValidationOutcome(conforms={self.conforms!r}, results=[{len(self.results)} findings], "
+                f"mode={self.mode!r})")
+
+    @property
+    def report(self) -> rdflib.Graph:
+        if self._report is None:
+            self._report = build_report_graph(self._raw or [], self.conforms)
+            self._raw = None  # the Graph may be changed from now on: it is the report
+        return self._report
+
+    @report.setter
+    def report(self, graph: rdflib.Graph) -> None:
+        self._report, self._raw = graph, None
+
+    def report_triples(self) -> tuple[list[ox.Triple], set[str]] | None:
+        """:func:`report_triples` of the results, unless the report is (or was handed out as) a Graph."""
+        if self._raw is None:
+            return None
+        return report_triples(self._raw, self.conforms)
 
     def counts(self) -> dict[tuple[str, str], int]:
         """(rule id, severity) → number of results."""
@@ -593,6 +622,10 @@ def document_sparql_results(lines: Iterable[str], settings: Settings | None = No
     build runs this in its conversion workers and hands the merged results to
     ``validate_graph(..., local=...)``, which then runs only the corpus-scope checks."""
     checks = [c for c in _checks(load_shapes(settings)) if c.scope == "document"]
+    predicates = _read_predicates(tuple(c.whole_store_query() for c in checks))
+    if predicates is not None:  # only the triples the checks can match: a third of a document
+        lines = [line + "\n" for text in lines for line in text.split("\n")  # not splitlines: U+2028
+                 if line[line.find(" ") + 1:line.find(" ", line.find(" ") + 1)] in predicates]
     data = "".join(lines).encode("utf-8")
     if not checks or not data:
         return []
@@ -603,6 +636,56 @@ def document_sparql_results(lines: Iterable[str], settings: Settings | None = No
     for check in checks:
         out.extend(_run_sparql(store, check))
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def _read_predicates(queries: tuple[str, ...]) -> frozenset[str] | None:
+    """IRIs (as N-Triples ``<iri>``) that include every predicate the triple patterns and property
+    paths of ``queries`` can match; None when one can match any predicate (a variable or a negated
+    path in predicate position).
+
+    A query sees the same solutions on the triples with these predicates as on the whole graph.
+    To be safe whatever shape rdflib's algebra has (``EXISTS`` bodies stay in parse form), this is
+    every IRI the queries mention, a superset; only the predicate positions are inspected."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    out: set[str] = set()
+
+    def path_iris(p) -> bool:
+        if isinstance(p, URIRef):
+            out.add(f"<{p}>")
+            return True
+        if isinstance(p, (SequencePath, AlternativePath)):
+            return all(path_iris(a) for a in p.args)
+        if isinstance(p, InvPath):
+            return path_iris(p.arg)
+        if isinstance(p, MulPath):
+            return path_iris(p.path)
+        return False  # a variable, a negated path
+
+    def walk(node) -> bool:
+        if isinstance(node, CompValue):
+            triples = node.get("triples")
+            if isinstance(triples, (list, tuple)) and not all(
+                    isinstance(t, (list, tuple)) and len(t) == 3 and path_iris(t[1]) for t in triples):
+                return False
+            return all(walk(v) for v in node.values())
+        if isinstance(node, (list, tuple, set, frozenset)):
+            return all(walk(v) for v in node)
+        if isinstance(node, dict):
+            return all(walk(v) for v in node.values())
+        if isinstance(node, NegatedPath):
+            return False
+        if isinstance(node, (URIRef, Path)):
+            path_iris(node)
+        return True
+
+    for q in queries:
+        if not walk(prepareQuery(q).algebra):
+            return None
+    return frozenset(out)
 
 
 def document_scope_keys(text: str, base: str) -> set[str]:
@@ -697,10 +780,9 @@ def validate_graph(data: rdflib.Graph | GraphStore, settings: Settings | None = 
         or (f.severity == "Info" and not settings.allow_infos and not settings.allow_warnings)
         for f in findings
     )
-    report = build_report_graph(unique, conforms)
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], _rule_num(f.rule), f.focus, f.shape,
                                  f.path or "", f.value or "", f.message_en, f.message_zh))
-    return ValidationOutcome(conforms=conforms, results=findings, report=report, mode=mode)
+    return ValidationOutcome(conforms=conforms, results=findings, mode=mode, raw=unique)
 
 
 def _message_key(msgs: tuple) -> tuple:
@@ -867,6 +949,11 @@ def _fill_message(msg: Literal, bound: dict) -> Literal:
     return Literal(_MSG_VAR_RE.sub(sub, str(msg)), lang=msg.language)
 
 
+def _report_order(raw: list[tuple]) -> list[tuple]:
+    """The results in report order: ``result1``, ``result2`` … are numbered in this order."""
+    return sorted(raw, key=lambda r: tuple(str(x) for x in r[:5]))
+
+
 def build_report_graph(raw: list[tuple], conforms: bool) -> rdflib.Graph:
     """A standard ``sh:ValidationReport``; results get deterministic IRIs-free blank nodes."""
     g = rdflib.Graph()
@@ -874,8 +961,7 @@ def build_report_graph(raw: list[tuple], conforms: bool) -> rdflib.Graph:
     report = rdflib.BNode("report")
     g.add((report, RDF.type, SH.ValidationReport))
     g.add((report, SH.conforms, Literal(conforms)))
-    for i, (focus, shape, path, value, sev, comp, msgs, constraint) in enumerate(
-            sorted(raw, key=lambda r: tuple(str(x) for x in r[:5]))):
+    for i, (focus, shape, path, value, sev, comp, msgs, constraint) in enumerate(_report_order(raw)):
         res = rdflib.BNode(f"result{i + 1}")
         g.add((report, SH.result, res))
         g.add((res, RDF.type, SH.ValidationResult))
@@ -895,30 +981,93 @@ def build_report_graph(raw: list[tuple], conforms: bool) -> rdflib.Graph:
     return g
 
 
+#: the predicates of a result node in the order of their IRIs (the order report.ttl lists them in)
+_RESULT_PREDICATE_ORDER = tuple(str(p) for p in (
+    RDF.type, SH.focusNode, SH.resultMessage, SH.resultPath, SH.resultSeverity, SH.sourceConstraint,
+    SH.sourceConstraintComponent, SH.sourceShape, SH.value))
+if list(_RESULT_PREDICATE_ORDER) != sorted(_RESULT_PREDICATE_ORDER):  # pragma: no cover - a changed namespace
+    raise AssertionError("report_triples writes the result predicates out of order")
+_REPORT_NODE_RE = re.compile(r"report|result\d+")
+
+
+def report_triples(raw: list[tuple], conforms: bool) -> tuple[list[ox.Triple], set[str]] | None:
+    """The triples of ``build_report_graph(raw, conforms)`` as Oxigraph triples, in the order
+    ``report.ttl`` lists them (the report node, then ``result1``, ``result2`` …; within a node by
+    predicate IRI, then by the object's text), and the text of every IRI and literal they use (to
+    choose prefixes); made directly, without the rdflib Graph, the sort of all triples and their
+    conversion (2.4 s + 2.6 s for 11k results).
+
+    Two messages with the same text (other language tags) keep their order in the result; the
+    Graph's order of such ties was its set's. None when a blank node among the results is named like
+    a node of the report (``report``, ``result7``): the Graph merges those, so its triples differ."""
+    order = _report_order(raw)
+    terms: dict = {}  # rdflib term → Oxigraph term (IRIs and values repeat: shapes, paths, "90%")
+    # "report", "result1" … and "true"/"false" are left out of ``used``: without a ":" they never
+    # start with a namespace IRI
+    used: set[str] = {str(RDF.type), str(SH.ValidationReport), str(SH.ValidationResult), str(SH.conforms),
+                      str(SH.result), *_RESULT_PREDICATE_ORDER}
+
+    def convert(t):
+        if isinstance(t, rdflib.BNode) and _REPORT_NODE_RE.fullmatch(str(t)):
+            raise _NodeClash
+        used.add(str(t))
+        o = terms[t] = _ox_term(t)
+        return o
+
+    def message(m):
+        used.add(str(m))
+        if isinstance(m, Literal):
+            lang = m.language
+            if lang:
+                return ox.Literal(str(m), language=lang)
+            if m.datatype is None:
+                return ox.Literal(str(m))
+        return convert(m)
+
+    get = terms.get
+    triple, blank = ox.Triple, ox.BlankNode
+    rdf_type, conforms_p, result_p = (ox.NamedNode(str(p)) for p in (RDF.type, SH.conforms, SH.result))
+    focus_p, message_p, path_p, severity_p, constraint_p, component_p, shape_p, value_p = (
+        ox.NamedNode(p) for p in _RESULT_PREDICATE_ORDER[1:])
+    result_class = ox.NamedNode(str(SH.ValidationResult))
+    report = blank("report")
+    out = [triple(report, rdf_type, ox.NamedNode(str(SH.ValidationReport))),
+           triple(report, conforms_p, _ox_term(Literal(conforms)))]
+    out += [triple(report, result_p, blank(name)) for name in sorted(f"result{i}" for i in range(1, len(order) + 1))]
+    append = out.append
+    try:
+        for i, (focus, shape, path, value, sev, comp, msgs, constraint) in enumerate(order, 1):
+            res = blank(f"result{i}")
+            append(triple(res, rdf_type, result_class))
+            append(triple(res, focus_p, get(focus) or convert(focus)))
+            if msgs:
+                if len(msgs) > 1:
+                    msgs = sorted(dict.fromkeys(msgs), key=str)  # a Graph holds a triple once
+                for m in msgs:
+                    append(triple(res, message_p, message(m)))
+            if path is not None and not isinstance(path, rdflib.BNode):
+                append(triple(res, path_p, get(path) or convert(path)))
+            append(triple(res, severity_p, get(sev) or convert(sev)))
+            if isinstance(constraint, URIRef):
+                append(triple(res, constraint_p, get(constraint) or convert(constraint)))
+            if comp is not None:
+                append(triple(res, component_p, get(comp) or convert(comp)))
+            append(triple(res, shape_p, get(shape) or convert(shape)))
+            if value is not None:
+                append(triple(res, value_p, get(value) or convert(value)))
+    except _NodeClash:
+        return None
+    return out, used
+
+
+class _NodeClash(Exception):
+    """A result's blank node has the name of a report node."""
+
+
 # ---------------------------------------------------------------------------------------------
 # context: department → project → indicator, source file:line
 
 _CONTAINERS = {str(GG.Project), str(GG.Activity), str(GG.Duty)}
-
-
-def _path_lines(store: GraphStore, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, int]]:
-    """For results with a path: the first source line of the focus node's own children along it
-    (``{project}/plan/m12`` for ``gg:hasSpendingMilestone``), so a finding about a missing or
-    wrong part of a table points at that table's rows rather than at the project heading."""
-    out: dict[tuple[str, str], tuple[str, int]] = {}
-    for x, p in sorted(pairs):
-        lines = [(line, file) for o in _objects(store, x, p)
-                 if isinstance(o, ox.NamedNode) and o.value.startswith(x + "/")
-                 for line, file in _source_lines(store, o.value)]
-        if lines:
-            line, file = min(lines)
-            out[(x, p)] = (file, line)
-    return out
-
-
-# Context lookups walk the graph with index lookups (quads_for_pattern), one focus node at a time:
-# a VALUES block joined with UNION/OPTIONAL patterns is not pushed down by Oxigraph's optimiser and
-# scanned every indicator of the store (47 s of 68 s at 1.5·10^5 triples).
 PROV_DERIVED = rdflib.PROV.wasDerivedFrom
 _UP_INDICATOR_VIA = tuple(str(GG[p]) for p in ("hasTarget", "hasBasis", "hasScoringRule", "hasGradeStandard"))
 _UP_CONTAINER_VIA = tuple(str(GG[p]) for p in ("indicatorOf", "milestoneOf", "goalOf", "summarises", "activityOf"))
@@ -927,109 +1076,372 @@ _DEPARTMENT_VIA = tuple(str(GG[p]) for p in ("competentDepartment", "dutyOf", "s
 _DESCRIBED_TYPES = {str(GG[t]) for t in ("Project", "Activity", "Duty", "Department", "Indicator", "SummaryEntry",
                                          "BudgetUnit")}
 
+# What the context reads of the store, as indexes into the predicate tuples below: the objects of
+# _OUT (per node), the IRI subjects of _IN (per node), and the gg:sourceLine / gg:sourceFile of the
+# IRI records a node is prov:wasDerivedFrom.
+_OUT = (str(RDF.type), str(rdflib.SKOS.prefLabel)) + _UP_CONTAINER_VIA + _DEPARTMENT_VIA
+_IN = _UP_INDICATOR_VIA + (str(GG.hasCitation), str(GG.hasGoal))
+_TYPE, _LABEL = 0, 1
+_CONTAINER_KS = range(2, 2 + len(_UP_CONTAINER_VIA))
+_DEPARTMENT_KS = range(2 + len(_UP_CONTAINER_VIA), len(_OUT))
+_ACTIVITY_OF, _DUTY_OF = _OUT.index(str(GG.activityOf)), _OUT.index(str(GG.dutyOf))
+_HAS_BASIS, _HAS_CITATION, _HAS_GOAL = _IN.index(str(GG.hasBasis)), _IN.index(str(GG.hasCitation)), len(_IN) - 1
+_INDICATOR_KS_LAST_FIRST = tuple(reversed(range(len(_UP_INDICATOR_VIA))))
+_KEY = {str(k): k for k in range(max(len(_OUT), len(_IN)))}  # the text of ?k → k
+_INDICATOR, _DEPARTMENT, _NO_TYPES = str(GG.Indicator), str(GG.Department), frozenset()
 
-def _objects(store: GraphStore, s: str, p: str) -> list:
-    return sorted({q.object for q in store.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)},
-                  key=str)
+
+def _key_of(var: str, iris: tuple[str, ...]) -> str:
+    """A SPARQL expression: the index of ``var`` in ``iris`` (-1 when absent)."""
+    expr = "-1"
+    for k in reversed(range(len(iris))):
+        expr = f"IF({var} = <{iris[k]}>, {k}, {expr})"
+    return expr
 
 
-def _subjects(store: GraphStore, p: str, o: str) -> list[str]:
-    return sorted({q.subject.value for q in store.store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), None)
-                   if isinstance(q.subject, ox.NamedNode)})
+def _in_list(iris: tuple[str, ...]) -> str:
+    return ", ".join(f"<{p}>" for p in iris)
 
 
-def _source_lines(store: GraphStore, node: str) -> list[tuple[int, str]]:
+_D, _L, _F = str(PROV_DERIVED), str(GG.sourceLine), str(GG.sourceFile)
+#: what cannot be written between <> in SPARQL: such IRIs are looked up one by one
+_NOT_IN_IRIREF = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+#: keys per query: Oxigraph holds ~1.5 kB per VALUES row while it runs a query (200k: ~300 MB)
+_SEEK_CHUNK, _SCAN_CHUNK = 20_000, 200_000
+#: read whole tables when the rdf:type table has fewer than this many triples per key of a query.
+#: Measured on a synthetic corpus (300k rdf:type triples, Oxigraph 0.5 on RocksDB), the four
+#: queries of a batch cost ~125 µs per key with index lookups, and ~40 µs per key plus ~1.3 µs per
+#: rdf:type triple with scans: even at ~65 triples per key.
+_SCAN_RATIO = 50
+
+
+def _context_query(kind: str, values: str, scan: bool, path_predicates: list[str] = ()) -> str:
+    """A SELECT of ``kind`` for the nodes in ``values`` (a VALUES block of ``(?i ?x)``: a number and a
+    node IRI, or ``(?i ?x ?p)`` for ``"path"``), with rows numbered by ``?i`` (decoding the node's IRI
+    again in Python would cost more than the lookup):
+
+    ``out`` (?i ?k ?o)
+        the objects ``?o`` of the predicates :data:`_OUT`\\ [``?k``] of each node;
+    ``in`` (?i ?k ?o)
+        the subjects ``?o`` of the predicates :data:`_IN`\\ [``?k``] to each node;
+    ``records`` (?i ?r ?l ?f)
+        each record ``?r`` a node is prov:wasDerivedFrom, with a gg:sourceLine ``?l`` and a
+        gg:sourceFile ``?f`` of it;
+    ``path`` (?i ?o ?r ?l ?f)
+        the same for each object ``?o`` of a node along a path.
+
+    Which of these rows count (IRIs only; for ``path`` objects ``{x}/…``, the node's own children) is
+    checked by the caller: a FILTER makes Oxigraph give up the hash join of ``scan=True``.
+
+    ``scan=False``: the store is read with index lookups from each node (nested loops from the
+    VALUES); ``scan=True``: the tables of the predicates involved are read whole and hash-joined with
+    the VALUES (subqueries keep Oxigraph from turning the join into lookups): cheaper when the nodes
+    are many for the size of the store."""
+    if not scan:
+        body = {
+            "out": (f"?x ?p ?o . FILTER(?p IN ({_in_list(_OUT)})) BIND({_key_of('?p', _OUT)} AS ?k)"),
+            "in": (f"?o ?p ?x . FILTER(?p IN ({_in_list(_IN)})) BIND({_key_of('?p', _IN)} AS ?k)"),
+            "records": f"?x <{_D}> ?r . ?r <{_L}> ?l . ?r <{_F}> ?f",
+            "path": ('?x ?p ?o . FILTER(isIRI(?o) && STRSTARTS(STR(?o), CONCAT(STR(?x), "/"))) '
+                     f"?o <{_D}> ?r . FILTER(isIRI(?r)) ?r <{_L}> ?l . ?r <{_F}> ?f"),
+        }[kind]
+        head = "(?i ?x ?p)" if kind == "path" else "(?i ?x)"
+        select = {"out": "?i ?k ?o", "in": "?i ?k ?o", "records": "?i ?r ?l ?f"}.get(kind, "?i ?o ?r ?l ?f")
+        return f"SELECT {select} WHERE {{ VALUES {head} {{ {values} }} {body} }}"
+    records = (f"{{ SELECT ?r ?l WHERE {{ ?r <{_L}> ?l }} }} {{ SELECT ?r ?f WHERE {{ ?r <{_F}> ?f }} }}")
+    if kind == "out":
+        union = " UNION ".join(f"{{ ?x <{p}> ?o BIND({k} AS ?k) }}" for k, p in enumerate(_OUT))
+        return (f"SELECT ?i ?k ?o WHERE {{ {{ SELECT ?i ?x WHERE {{ VALUES (?i ?x) {{ {values} }} }} }} "
+                f"{{ SELECT ?x ?k ?o WHERE {{ {union} }} }} }}")
+    if kind == "in":
+        union = " UNION ".join(f"{{ ?o <{p}> ?x BIND({k} AS ?k) }}" for k, p in enumerate(_IN))
+        return (f"SELECT ?i ?k ?o WHERE {{ {{ SELECT ?i ?x WHERE {{ VALUES (?i ?x) {{ {values} }} }} }} "
+                f"{{ SELECT ?x ?k ?o WHERE {{ {union} }} }} }}")
+    if kind == "records":
+        return (f"SELECT ?i ?r ?l ?f WHERE {{ {{ SELECT ?i ?x WHERE {{ VALUES (?i ?x) {{ {values} }} }} }} "
+                f"{{ SELECT ?x ?r WHERE {{ ?x <{_D}> ?r }} }} {records} }}")
+    union = " UNION ".join(f"{{ ?x <{p}> ?o BIND(<{p}> AS ?p) }}" for p in path_predicates)
+    return (f"SELECT ?i ?o ?r ?l ?f WHERE {{ {{ SELECT ?i ?x ?p WHERE {{ VALUES (?i ?x ?p) {{ {values} }} }} }} "
+            f"{{ SELECT ?x ?p ?o WHERE {{ {union} }} }} {{ SELECT ?o ?r WHERE {{ ?o <{_D}> ?r }} }} {records} }}")
+
+
+class _Neighbours:
+    """The parts of the store the context of findings reads, fetched in batches (one SELECT per
+    batch of nodes, :func:`_context_query`) and kept per node. The union of all graphs (the default
+    graph too) is read as a set: a triple in two graphs counts once.
+
+    ``expected``: about how many nodes will be asked for at once; when the store's rdf:type table is
+    small for that many (fewer than :data:`_SCAN_RATIO` triples per node, found with a count that
+    stops there), batches read whole tables instead of looking up each node."""
+
+    def __init__(self, store: GraphStore, expected: int = 0) -> None:
+        self.ostore = store.store
+        self.out: dict[str, dict[int, list]] = {}  # node → _OUT index → its objects (Oxigraph terms)
+        self.inc: dict[str, dict[int, list[str]]] = {}  # node → _IN index → its IRI subjects
+        self.labels: dict[str, str | None] = {}
+        self.recs: dict[str, list[tuple[int, str]]] = {}  # node → (line, file) per record, records in order
+        self.table = None  # triples in the rdf:type table, when below the count's limit
+        if expected:
+            limit = _SCAN_RATIO * expected
+            query = (f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?s WHERE {{ ?s <{RDF.type}> ?o }} "
+                     f"LIMIT {limit} }} }}")
+            n = int(next(iter(self.ostore.query(query, use_default_graph_as_union=True)))[0].value)
+            self.table = n if n < limit else None
+
+    def _scan(self, keys: int) -> bool:
+        chunks = -(-keys // _SCAN_CHUNK)
+        return self.table is not None and self.table * chunks < _SCAN_RATIO * keys
+
+    # -- fetching
+
+    def _select(self, kind: str, keys: list[tuple[str, ...]]):
+        """The rows of the query ``kind`` for every key (a node, or a node and a path), in batches;
+        a row's first column is the key's index in ``keys`` (a literal). Keys with an IRI SPARQL
+        cannot write are looked up one by one (:meth:`_rows_one`)."""
+        safe = [n for n, key in enumerate(keys) if not any(_NOT_IN_IRIREF.search(t) for t in key)]
+        scan = self._scan(len(safe))
+        size = _SCAN_CHUNK if scan else _SEEK_CHUNK
+        for start in range(0, len(safe), size):
+            chunk = safe[start:start + size]
+            if kind == "path":
+                values = " ".join(f"({n} <{keys[n][0]}> <{keys[n][1]}>)" for n in chunk)
+            else:
+                values = " ".join(f"({n} <{keys[n][0]}>)" for n in chunk)
+            predicates = sorted({keys[n][1] for n in chunk}) if kind == "path" else ()
+            yield self.ostore.query(_context_query(kind, values, scan, predicates), use_default_graph_as_union=True)
+        if len(safe) < len(keys):
+            for n in sorted(set(range(len(keys))) - set(safe)):
+                index = ox.Literal(str(n))
+                yield [(index, *row[1:]) for row in self._rows_one(kind, keys[n])]
+
+    def _rows_one(self, kind: str, key: tuple[str, ...]):
+        """The rows of :func:`_context_query` ``kind`` for one key, from index lookups (the first
+        column left None)."""
+        quads = self.ostore.quads_for_pattern
+
+        def values(s, p) -> set:
+            return {q.object for q in quads(s, ox.NamedNode(p), None, None)}
+
+        x = ox.NamedNode(key[0])
+        if kind == "out":
+            for k, p in enumerate(_OUT):
+                for o in values(x, p):
+                    yield (None, ox.Literal(str(k)), o)
+        elif kind == "in":
+            for k, p in enumerate(_IN):
+                for s in {q.subject for q in quads(None, ox.NamedNode(p), x, None)}:
+                    if isinstance(s, ox.NamedNode):
+                        yield (None, ox.Literal(str(k)), s)
+        else:
+            if kind == "records":
+                nodes = [x]
+            else:
+                prefix = key[0] + "/"
+                nodes = [o for o in values(x, key[1]) if isinstance(o, ox.NamedNode) and o.value.startswith(prefix)]
+            for node in nodes:
+                for r in values(node, _D):
+                    if isinstance(r, ox.NamedNode):
+                        for line in values(r, _L):
+                            for file in values(r, _F):
+                                yield (None, r, line, file) if kind == "records" else (None, node, r, line, file)
+
+    def fetch_out(self, nodes) -> None:
+        todo = sorted(n for n in set(nodes) if n not in self.out)
+        got = [{} for _ in todo]
+        for rows in self._select("out", [(n,) for n in todo]):
+            for i, k, o in rows:
+                d = got[int(i.value)]
+                k = _KEY[k.value]
+                if k in d:
+                    d[k].append(o)
+                else:
+                    d[k] = [o]
+        self.out.update(zip(todo, got))
+
+    def fetch_in(self, nodes) -> None:
+        todo = sorted(n for n in set(nodes) if n not in self.inc)
+        got = [{} for _ in todo]
+        named = ox.NamedNode
+        for rows in self._select("in", [(n,) for n in todo]):
+            for i, k, s in rows:
+                if type(s) is named:
+                    d = got[int(i.value)]
+                    k = _KEY[k.value]
+                    if k in d:
+                        d[k].append(s.value)
+                    else:
+                        d[k] = [s.value]
+        self.inc.update(zip(todo, got))
+
+    def fetch_records(self, nodes) -> None:
+        todo = sorted(n for n in set(nodes) if n not in self.recs)
+        for n, lines in zip(todo, _source_lines_of(self._select("records", [(n,) for n in todo]), len(todo))):
+            self.recs[n] = lines
+
+    def path_lines(self, pairs: list[tuple[str, str]]) -> list[list[tuple[int, str]]]:
+        """Per (node, path): :func:`_source_lines_of` of the node's children along the path (objects
+        that are IRIs ``{node}/…``), records of all children together."""
+        prefixes = [x + "/" for x, _p in pairs]
+
+        def children(rows):
+            for i, o, r, line, file in rows:
+                if isinstance(o, ox.NamedNode) and o.value.startswith(prefixes[int(i.value)]):
+                    yield i, r, line, file
+
+        return _source_lines_of((children(rows) for rows in self._select("path", pairs)), len(pairs))
+
+    # -- reading (after fetching)
+
+    def objects(self, x: str, k: int) -> list:
+        """The objects of ``_OUT[k]`` that are IRIs, in the order of their text (``<iri>``)."""
+        return sorted((o for o in self.out[x].get(k, ()) if isinstance(o, ox.NamedNode)), key=str)
+
+    def first_iri(self, x: str, ks) -> str | None:
+        """The first IRI object of the first of the predicates ``_OUT[k]`` (k in ``ks``) that has one."""
+        out = self.out[x]
+        for k in ks:
+            objs = out.get(k)
+            if objs:
+                iris = [o for o in objs if isinstance(o, ox.NamedNode)]
+                if iris:
+                    return (iris[0] if len(iris) == 1 else min(iris, key=str)).value
+        return None
+
+    def label(self, x: str) -> str | None:
+        """The first skos:prefLabel of a node (in the order of their text)."""
+        got = self.labels.get(x, self)
+        if got is self:
+            labels = self.out[x].get(_LABEL)
+            got = self.labels[x] = (labels[0] if len(labels) == 1 else min(labels, key=str)).value if labels else None
+        return got
+
+
+def _source_lines_of(batches, n: int) -> list[list[tuple[int, str]]]:
+    """Per key (0 … n-1): (line, file) of each of its records (records in the order of their text,
+    ``<iri>``): the first of the record's gg:sourceLine values and the first of its gg:sourceFile
+    values in the order of their text (records lacking either have no rows; records that are not
+    IRIs are left out)."""
+    per: list[dict] = [{} for _ in range(n)]
+    named = ox.NamedNode
+    for rows in batches:
+        for i, r, line, file in rows:
+            if type(r) is named:
+                records = per[int(i.value)]
+                got = records.get(r.value)
+                if got is None:
+                    got = records[r.value] = (set(), set())
+                got[0].add(line)
+                got[1].add(file)
     out = []
-    for r in _objects(store, node, str(PROV_DERIVED)):
-        if isinstance(r, ox.NamedNode):
-            lines = _objects(store, r.value, str(GG.sourceLine))
-            files = _objects(store, r.value, str(GG.sourceFile))
-            if lines and files:
-                out.append((int(lines[0].value), files[0].value))
+    for records in per:
+        lines = []
+        for r in sorted(records, key=lambda r: f"<{r}>") if len(records) > 1 else records:
+            line_terms, file_terms = records[r]
+            lines.append((int(min(line_terms, key=str).value), min(file_terms, key=str).value))
+        out.append(lines)
     return out
 
 
-def _row(**terms) -> dict:
-    return {k: (v if isinstance(v, (ox.NamedNode, ox.Literal)) else ox.NamedNode(v)) for k, v in terms.items()}
+def _path_lines(nb: _Neighbours, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, int]]:
+    """For results with a path: the first source line of the focus node's own children along it
+    (``{project}/plan/m12`` for ``gg:hasSpendingMilestone``), so a finding about a missing or
+    wrong part of a table points at that table's rows rather than at the project heading."""
+    keys = sorted(pairs)
+    out: dict[tuple[str, str], tuple[str, int]] = {}
+    for key, lines in zip(keys, nb.path_lines(keys)):
+        if lines:
+            line, file = min(lines)
+            out[key] = (file, line)
+    return out
 
 
-def _up_indicator(store: GraphStore, x: str) -> list[dict]:
-    rows = [_row(x=x, up=s) for p in _UP_INDICATOR_VIA for s in _subjects(store, p, x)]
-    rows += [_row(x=x, up=s) for b in _subjects(store, str(GG.hasCitation), x)
-             for s in _subjects(store, str(GG.hasBasis), b)]
-    return rows
-
-
-def _up_container(store: GraphStore, x: str) -> list[dict]:
-    rows = [_row(x=x, up=o) for p in _UP_CONTAINER_VIA for o in _objects(store, x, p) if isinstance(o, ox.NamedNode)]
-    rows += [_row(x=x, up=s) for g in _subjects(store, str(GG.hasCitation), x)
-             for s in _subjects(store, str(GG.hasGoal), g)]
-    return rows
-
-
-def _department(store: GraphStore, x: str) -> list[dict]:
-    rows = [_row(x=x, up=o) for p in _DEPARTMENT_VIA for o in _objects(store, x, p) if isinstance(o, ox.NamedNode)]
-    rows += [_row(x=x, up=o) for duty in _objects(store, x, str(GG.activityOf)) if isinstance(duty, ox.NamedNode)
-             for o in _objects(store, duty.value, str(GG.dutyOf)) if isinstance(o, ox.NamedNode)]
-    return rows
-
-
-def _describe(store: GraphStore, x: str) -> list[dict]:
-    rows = [_row(x=x, type=t) for t in _objects(store, x, str(rdflib.RDF.type)) if t.value in _DESCRIBED_TYPES]
-    rows += [_row(x=x, label=label) for label in _objects(store, x, str(rdflib.SKOS.prefLabel))[:1]]
-    rows += [_row(x=x, line=ox.Literal(str(line)), file=ox.Literal(file)) for line, file in _source_lines(store, x)]
-    return rows
-
-
-def _lookup(store: GraphStore, query, nodes: set[str]) -> list[dict]:
-    return [row for x in sorted(nodes) for row in query(store, x)]
-
-
-def _context(store: GraphStore, focus_nodes: list) -> dict[str, dict]:
+def _context(store: GraphStore | _Neighbours, focus_nodes: list) -> dict[str, tuple]:
     """Department → container (project / activity / duty) → indicator and source line of each focus
-    node, from a few whole-store lookups (VALUES over the nodes involved)."""
+    node, as (file, line, department, container, indicator, and the labels of these three), read
+    level by level for all nodes of a level at once (:class:`_Neighbours`):
+
+    - indicator: the last of the subjects of gg:hasTarget, gg:hasBasis, gg:hasScoringRule,
+      gg:hasGradeStandard (in that order, each sorted), then of gg:hasBasis of the nodes that
+      gg:hasCitation it; a focus node (or indicator) typed gg:Indicator is its own;
+    - container: up from the indicator (else from the node) along the first of gg:indicatorOf,
+      gg:milestoneOf, gg:goalOf, gg:summarises, gg:activityOf (else gg:hasGoal of a node that
+      gg:hasCitation it) to a project, activity or duty; else the longest IRI prefix of the node that
+      is a known container (``{project}/goal/1/citation/2``);
+    - department: the first of gg:competentDepartment, gg:dutyOf, gg:summaryDepartment,
+      org:subOrganizationOf (else gg:dutyOf of its gg:activityOf) of the container, else of the node;
+    - line: the smallest gg:sourceLine of the records the node, else its indicator, else its container
+      is prov:wasDerivedFrom.
+
+    Where a link has several candidates: subjects in the order of their IRIs, objects in the order of
+    their text (``<iri>``), as the per-node lookups this replaced had them."""
+    nb = store if isinstance(store, _Neighbours) else _Neighbours(store)
     focus = {str(f) for f in focus_nodes if isinstance(f, URIRef)}
     if not focus:
         return {}
-    indicator = {r["x"].value: r["up"].value for r in _lookup(store, _up_indicator, focus)}
-    desc: dict[str, dict] = {}
+    nb.fetch_in(focus)
+    nb.fetch_in({b for x in focus for b in nb.inc[x].get(_HAS_CITATION, ())})
+    indicator: dict[str, str] = {}
+    for x in focus:
+        inc = nb.inc[x]
+        if not inc:
+            continue
+        up = None
+        for b in sorted(inc.get(_HAS_CITATION, ()), reverse=True):  # the last rows: via citations
+            bases = nb.inc[b].get(_HAS_BASIS)
+            if bases:
+                up = max(bases)
+                break
+        if up is None:
+            for k in _INDICATOR_KS_LAST_FIRST:
+                subjects = inc.get(k)
+                if subjects:
+                    up = max(subjects)
+                    break
+        if up is not None:
+            indicator[x] = up
+    types: dict[str, frozenset] = {}  # described node → its types among _DESCRIBED_TYPES
 
-    def describe(nodes: set[str]) -> None:
-        todo = {n for n in nodes if n not in desc}
-        for r in _lookup(store, _describe, todo) if todo else []:
-            d = desc.setdefault(r["x"].value, {"types": set()})
-            if "type" in r:
-                d["types"].add(r["type"].value)
-            if "label" in r and "label" not in d:
-                d["label"] = r["label"].value
-            if "line" in r:
-                line = int(r["line"].value)
-                if d.get("line") is None or line < d["line"]:
-                    d["line"], d["file"] = line, r["file"].value
+    def describe(nodes) -> None:
+        todo = [n for n in nodes if n not in types]
+        nb.fetch_out(todo)
         for n in todo:
-            desc.setdefault(n, {"types": set()})
+            found = nb.out[n].get(_TYPE)
+            types[n] = frozenset(t.value for t in found if t.value in _DESCRIBED_TYPES) if found else _NO_TYPES
 
     level1 = focus | set(indicator.values())
     describe(level1)
     for n in level1:  # a focus node that is itself an indicator
-        if str(GG.Indicator) in desc[n]["types"]:
+        if _INDICATOR in types[n]:
             indicator.setdefault(n, n)
     ups: dict[str, str] = {}
-    for r in _lookup(store, _up_container, level1):
-        ups.setdefault(r["x"].value, r["up"].value)
+    by_citation = []
+    for x in level1:
+        up = nb.first_iri(x, _CONTAINER_KS)
+        if up is not None:
+            ups[x] = up
+        else:
+            by_citation.append(x)
+    if by_citation:
+        nb.fetch_in(by_citation)
+        nb.fetch_in({g for x in by_citation for g in nb.inc[x].get(_HAS_CITATION, ())})
+        for x in by_citation:
+            for g in sorted(nb.inc[x].get(_HAS_CITATION, ())):
+                subjects = nb.inc[g].get(_HAS_GOAL)
+                if subjects:
+                    ups[x] = min(subjects)
+                    break
     describe(set(ups.values()))
 
     def container_of(n: str) -> str | None:
         for _ in range(4):
-            if desc.get(n, {}).get("types", set()) & _CONTAINERS:
+            if types.get(n, _NO_TYPES) & _CONTAINERS:
                 return n
-            nxt = ups.get(n)
-            if nxt is None:
+            n = ups.get(n)
+            if n is None:
                 return None
-            n = nxt
         return None
 
-    known = {x for x in desc if desc[x]["types"] & _CONTAINERS}
+    known = {x for x, t in types.items() if t & _CONTAINERS}
     containers: dict[str, str | None] = {}
     for f in focus:
         c = container_of(indicator.get(f, f)) or container_of(f)
@@ -1040,25 +1452,46 @@ def _context(store: GraphStore, focus_nodes: list) -> dict[str, dict]:
             c = f[:cut] if cut > 0 else None
         containers[f] = c
     dept_of: dict[str, str] = {}
-    for r in _lookup(store, _department, {c for c in containers.values() if c} | focus):
-        dept_of.setdefault(r["x"].value, r["up"].value)
+    by_duty = []
+    for x in {c for c in containers.values() if c} | focus:  # all described: their _OUT objects are read
+        dept = nb.first_iri(x, _DEPARTMENT_KS)
+        if dept is not None:
+            dept_of[x] = dept
+        elif _ACTIVITY_OF in nb.out[x]:
+            by_duty.append(x)
+    if by_duty:
+        nb.fetch_out({d.value for x in by_duty for d in nb.objects(x, _ACTIVITY_OF)})
+        for x in by_duty:
+            for duty in nb.objects(x, _ACTIVITY_OF):
+                dept = nb.first_iri(duty.value, (_DUTY_OF,))
+                if dept is not None:
+                    dept_of[x] = dept
+                    break
     describe(set(dept_of.values()))
 
-    ctx: dict[str, dict] = {}
+    # source lines: of the focus node, else of its indicator, else of its container (read only where needed)
+    recs = nb.recs
+    nb.fetch_records(focus)
+    nb.fetch_records({indicator[f] for f in focus if not recs[f] and f in indicator})
+    nb.fetch_records({containers[f] for f in focus if not recs[f] and containers[f]
+                      and not (f in indicator and recs[indicator[f]])})
+    label = nb.label
+    ctx: dict[str, tuple] = {}
     for f in focus:
         ind = indicator.get(f)
         c = containers[f]
         dept = (dept_of.get(c) if c else None) or dept_of.get(f)
-        if dept is None and str(GG.Department) in desc.get(f, {}).get("types", set()):
+        if dept is None and _DEPARTMENT in types[f]:
             dept = f
-        line_src = next((n for n in (f, ind, c) if n and desc.get(n, {}).get("line") is not None), None)
-        ctx[f] = {
-            "file": desc[line_src]["file"] if line_src else None,
-            "line": desc[line_src]["line"] if line_src else None,
-            "dept": dept, "deptLabel": desc.get(dept, {}).get("label") if dept else None,
-            "container": c, "containerLabel": desc.get(c, {}).get("label") if c else None,
-            "indicator": ind, "indicatorLabel": desc.get(ind, {}).get("label") if ind else None,
-        }
+        line = file = None
+        lines = recs[f] or (ind and recs[ind]) or (c and recs[c])
+        if lines:
+            line, file = lines[0]
+            for ln, fl in lines[1:]:  # the smallest line, the first record's file on a tie
+                if ln < line:
+                    line, file = ln, fl
+        ctx[f] = (file, line, dept, label(dept) if dept else None, c, label(c) if c else None,
+                  ind, label(ind) if ind else None)
     return ctx
 
 
@@ -1092,34 +1525,75 @@ def _lex(term) -> tuple[str | None, str | None]:
     return str(term), "literal"
 
 
+def _messages(msgs) -> tuple[str, str]:
+    """(Chinese, English) message of a result."""
+    zh = next((str(m) for m in msgs if getattr(m, "language", None) == "zh"), "")
+    en = next((str(m) for m in msgs if getattr(m, "language", None) == "en"), "")
+    for m in msgs:  # pySHACL drops the language tag of SPARQL-based messages
+        if getattr(m, "language", None) is None:
+            if len(_CJK_RE.findall(str(m))) > len(re.findall(r"[A-Za-z]", str(m))):
+                zh = zh or str(m)
+            else:
+                en = en or str(m)
+    return zh, en
+
+
+@contextmanager
+def _gc_paused():
+    """Python's cycle collector off for a stretch that makes many objects and no cycles (findings,
+    report triples): in the build's large heap its passes cost a third of the work."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _findings(raw: list[tuple], store: GraphStore) -> list[Finding]:
-    ctx = _context(store, [r[0] for r in raw])
-    plines = _path_lines(store, {(str(r[0]), str(r[2])) for r in raw
-                                 if isinstance(r[0], URIRef) and isinstance(r[2], URIRef)})
+    with _gc_paused():
+        return _make_findings(raw, store)
+
+
+def _make_findings(raw: list[tuple], store: GraphStore) -> list[Finding]:
+    nb = _Neighbours(store, expected=len({r[0] for r in raw}))
+    ctx = _context(nb, [r[0] for r in raw])
+    plines = _path_lines(nb, {(str(r[0]), str(r[2])) for r in raw
+                              if isinstance(r[0], URIRef) and isinstance(r[2], URIRef)})
+    names: dict = {}  # shape, severity, component → (rule id / local name): few distinct ones
+
+    def name(kind, term):
+        got = names.get((kind, term))
+        if got is None:
+            got = names[(kind, term)] = rule_id(str(term)) if kind == "rule" else local_name(str(term))
+        return got
+
+    no_context = (None,) * 8
     out = []
     for focus, shape, path, value, sev, comp, msgs, _constraint in raw:
-        c = dict(ctx.get(str(focus), {}))
-        if isinstance(path, URIRef) and (str(focus), str(path)) in plines:
-            c["file"], c["line"] = plines[(str(focus), str(path))]
-        zh = next((str(m) for m in msgs if getattr(m, "language", None) == "zh"), "")
-        en = next((str(m) for m in msgs if getattr(m, "language", None) == "en"), "")
-        for m in msgs:  # pySHACL drops the language tag of SPARQL-based messages
-            if getattr(m, "language", None) is None:
-                if len(_CJK_RE.findall(str(m))) > len(re.findall(r"[A-Za-z]", str(m))):
-                    zh = zh or str(m)
-                else:
-                    en = en or str(m)
+        f = str(focus)
+        file, line, dept, dept_label, container, container_label, ind, ind_label = ctx.get(f, no_context)
+        if isinstance(path, URIRef):
+            path = str(path)
+            if (f, path) in plines:
+                file, line = plines[(f, path)]
+        else:
+            path = None
+        zh, en = _messages(msgs)
         val, kind = _lex(value)
         out.append(Finding(
-            rule=rule_id(str(shape)), shape=str(shape), severity=local_name(str(sev)),
-            focus=str(focus), path=str(path) if isinstance(path, URIRef) else None,
+            rule=name("rule", shape), shape=str(shape), severity=name("local", sev),
+            focus=f, path=path,
             value=val, value_kind=kind, value_key=_canonical(value),
-            component=local_name(str(comp)) if comp else None,
+            component=name("local", comp) if comp else None,
             message_zh=zh, message_en=en,
-            source_file=c.get("file"), source_line=c.get("line"),
-            department=c.get("dept"), department_label=c.get("deptLabel"),
-            project=c.get("container"), project_label=c.get("containerLabel"),
-            indicator=c.get("indicator"), indicator_label=c.get("indicatorLabel"),
+            source_file=file, source_line=line,
+            department=dept, department_label=dept_label,
+            project=container, project_label=container_label,
+            indicator=ind, indicator_label=ind_label,
         ))
     return out
 
@@ -1134,8 +1608,9 @@ def write_reports(outcome: ValidationOutcome, out_dir: str | Path) -> list[Path]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "report.ttl", out / "report.md"]
-    paths[0].write_text(render(outcome, "turtle"), encoding="utf-8")
-    paths[1].write_text(render(outcome, "markdown"), encoding="utf-8")
+    with _gc_paused():
+        paths[0].write_text(render(outcome, "turtle"), encoding="utf-8")
+        paths[1].write_text(render(outcome, "markdown"), encoding="utf-8")
     return paths
 
 
