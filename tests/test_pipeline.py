@@ -332,8 +332,65 @@ def _assert_report_equals_plain_validation(out: Path) -> None:
 def multi_build(tmp_path_factory):
     corpus = synth(tmp_path_factory.mktemp("synth3"), 3, 10, seed=11)
     out = tmp_path_factory.mktemp("multi")
-    scopes = _spied_build([SEED, *READ_FIXTURES, *corpus], out, "--workers", "2")
+    results, real = [], build.after_load
+
+    def keep(store, out, result, quiet=True):  # the workers' results, for the context tests
+        results.append(result)
+        return real(store, out, result, quiet)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(build, "after_load", keep)
+        scopes = _spied_build([SEED, *READ_FIXTURES, *corpus], out, "--workers", "2")
+    multi_results.extend(results)
     return out, scopes
+
+
+multi_results: list = []  # the build's Result of multi_build
+
+
+def test_context_read_in_the_workers_gives_the_findings_and_report_of_the_store_path(multi_build):
+    """The workers read the context (department, project, indicator, source line) of the findings
+    on document-scoped nodes on each document's own store: the findings and both report files are
+    exactly those of the context read from the whole store."""
+    from goalgraph.report import render
+    from goalgraph.validate import validate_graph
+
+    out, _ = multi_build
+    (result,) = multi_results
+    assert result.local is not None and result.context is not None
+    store = _without_summaries(out)
+    workers = validate_graph(store, core=result.core, local=result.local, context=result.context)
+    plain = validate_graph(store, core=result.core, local=result.local)
+    focus = {f.focus for f in plain.results}
+    covered = focus & result.context.nodes.keys()
+    assert len(covered) >= 0.5 * len(focus) and len(covered) >= 100  # most contexts came from the workers
+    assert any(f.path and (f.focus, f.path) in result.context.paths for f in plain.results)
+    assert workers.results == plain.results
+    for fmt, name in (("turtle", "report.ttl"), ("markdown", "report.md")):
+        assert render(workers, fmt) == render(plain, fmt) == (out / name).read_text(encoding="utf-8")
+
+
+def test_a_department_found_in_a_worker_is_labelled_from_the_store(multi_build):
+    """A department is shared by documents: the workers give its IRI, its label (the first over the
+    whole corpus) is read from the store."""
+    import rdflib
+
+    from goalgraph.validate import validate_graph
+
+    out, _ = multi_build
+    (result,) = multi_results
+    store = _without_summaries(out)
+    plain = validate_graph(store, core=result.core, local=result.local)
+    f = next(f for f in plain.results if f.department and f.focus in result.context.nodes)
+    assert result.context.nodes[f.focus][2] == f.department and result.context.nodes[f.focus][3] is None
+    # a label sorting first, in another graph than the document's: only the store knows it
+    store.store.add(ox.Quad(ox.NamedNode(f.department), ox.NamedNode(str(rdflib.SKOS.prefLabel)),
+                            ox.Literal("  first label", language="zh"), ox.NamedNode("urn:x-test:other")))
+    workers = validate_graph(store, core=result.core, local=result.local, context=result.context)
+    plain = validate_graph(store, core=result.core, local=result.local)
+    assert workers.results == plain.results
+    labels = {g.department_label for g in workers.results if g.department == f.department}
+    assert labels == {"  first label"}
 
 
 def test_worker_sparql_checks_give_the_findings_of_plain_validation(multi_build):

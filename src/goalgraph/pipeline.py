@@ -106,6 +106,7 @@ class Done:
     core: list | None = None  # raw SHACL-Core results of the chunk's documents, in document order
     local: list | None = None  # raw results of the document-scope SPARQL checks, in document order
     keys: list | None = None  # per document: its document-scope keys (validate.document_scope_keys)
+    context: object = None  # validate.WorkerContext of the chunk's documents' findings
 
 
 @dataclass
@@ -136,6 +137,8 @@ class Result:
     # raw results of the document-scope SPARQL checks on every document graph (None: not computed,
     # or two documents share a document-scoped node: then those checks run on the whole store)
     local: list | None = None
+    # the context of findings read in the workers (validate.WorkerContext; None as for ``local``)
+    context: object = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,13 +202,18 @@ def convert_chunk(jobs: list[Job], part: str, base: str, prefix_block: bytes,
                 inf.write("".join(added).replace(" .\n", f" {g} .\n").encode("utf-8"))
                 done.entailed += len(added)
             if validate:
-                from goalgraph.validate import core_results_ntriples, document_scope_keys, document_sparql_results
+                from goalgraph.validate import WorkerContext, core_results_ntriples, document_results, document_scope_keys
 
                 entailed = "".join(added)
-                done.core.extend(core_results_ntriples(itertools.chain(r.lines, added)))
-                done.local.extend(document_sparql_results((lines_text, entailed)))
-                done.keys.append(sorted(document_scope_keys(lines_text, base)
-                                        | document_scope_keys(entailed, base)))
+                core = core_results_ntriples(itertools.chain(r.lines, added))
+                keys = document_scope_keys(lines_text, base) | document_scope_keys(entailed, base)
+                local, context = document_results((lines_text, entailed), core=core, base=base, keys=keys)
+                done.core.extend(core)
+                done.local.extend(local)
+                done.keys.append(sorted(keys))
+                if done.context is None:
+                    done.context = WorkerContext()
+                done.context.update(context)
             body = ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=pre)
             ttl.write(_strip_prefixes(body, prefix_block))
             done.triples.append(len(r.lines))
@@ -384,6 +392,10 @@ class Pipeline:
         this otherwise idle process, while the workers go on converting, instead of loading one
         big file after the last document (on 2 cores that hid about a third of a province build)."""
         result = Result([], core=[] if validate else None, local=[] if validate else None)
+        if validate:
+            from goalgraph.validate import WorkerContext
+
+            result.context = WorkerContext()
         owner: dict[str, int] = {}  # document-scope key → the document that mentions it
         doc = 0
         block = prefix_block()
@@ -426,11 +438,13 @@ class Pipeline:
                     if result.local is not None and any(owner.setdefault(k, doc) != doc for k in keys):
                         # a document-scoped node in two documents: the document-scope checks run
                         # on the whole store instead (validate_graph without ``local``)
-                        result.local = None
+                        result.local = result.context = None
                         owner.clear()
                     doc += 1
                 if result.local is not None and done.local is not None:
                     result.local.extend(done.local)
+                if result.context is not None and done.context is not None:
+                    result.context.update(done.context)
                 n = sum(done.triples)
                 result.triples += n
                 result.quads += n

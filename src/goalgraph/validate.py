@@ -619,23 +619,56 @@ def document_sparql_results(lines: Iterable[str], settings: Settings | None = No
 
     The lines are loaded into an in-memory Oxigraph store and each check runs as its whole-store
     query there, so terms come back in the same canonical forms as from the build's store; the
-    build runs this in its conversion workers and hands the merged results to
-    ``validate_graph(..., local=...)``, which then runs only the corpus-scope checks."""
+    build runs this in its conversion workers (:func:`document_results`) and hands the merged
+    results to ``validate_graph(..., local=...)``, which then runs only the corpus-scope checks."""
+    return document_results(lines, settings, default_graph)[0]
+
+
+def document_results(lines: Iterable[str], settings: Settings | None = None,
+                     default_graph: bytes | None = None, core: list[tuple] = (), base: str | None = None,
+                     keys: Iterable[str] = ()) -> tuple[list[tuple], "WorkerContext | None"]:
+    """:func:`document_sparql_results` of one document, and with ``base`` (and ``keys``, the
+    document's :func:`document_scope_keys`) the context of the focus nodes of those results and of
+    ``core`` (its Core results) that are document-scoped (:func:`document_context`), on the same
+    in-memory store, extended with the triples the context reads: ``(results, context)``."""
     checks = [c for c in _checks(load_shapes(settings)) if c.scope == "document"]
     predicates = _read_predicates(tuple(c.whole_store_query() for c in checks))
+    rest: list[str] = []  # with ``base``: the lines the checks do not read
     if predicates is not None:  # only the triples the checks can match: a third of a document
-        lines = [line + "\n" for text in lines for line in text.split("\n")  # not splitlines: U+2028
-                 if line[line.find(" ") + 1:line.find(" ", line.find(" ") + 1)] in predicates]
+        kept = []
+        for text in lines:
+            for line in text.split("\n"):  # not splitlines: U+2028
+                if line[line.find(" ") + 1:line.find(" ", line.find(" ") + 1)] in predicates:
+                    kept.append(line + "\n")
+                elif base is not None and line:
+                    rest.append(line)
+        lines = kept
+    elif base is not None:
+        lines = list(lines)
     data = "".join(lines).encode("utf-8")
-    if not checks or not data:
-        return []
-    store = GraphStore()
-    store.store.bulk_load((_default_graph_ntriples() if default_graph is None else default_graph) + data,
-                          format=ox.RdfFormat.N_TRIPLES)
+    store = None
     out: list[tuple] = []
-    for check in checks:
-        out.extend(_run_sparql(store, check))
-    return out
+    if checks and data:
+        store = GraphStore()
+        store.store.bulk_load((_default_graph_ntriples() if default_graph is None else default_graph) + data,
+                              format=ox.RdfFormat.N_TRIPLES)
+        for check in checks:
+            out.extend(_run_sparql(store, check))
+    if base is None:
+        return out, None
+    raw = list(core) + out
+    if store is None:
+        store = GraphStore()
+        store.store.bulk_load((_default_graph_ntriples() if default_graph is None else default_graph) + data,
+                              format=ox.RdfFormat.N_TRIPLES)
+    if rest:
+        needed = {f"<{p}>" for p in _OUT + _IN + (_D, _L, _F)}
+        needed.update(f"<{r[2]}>" for r in raw if isinstance(r[2], URIRef))
+        extra = "".join(line + "\n" for line in rest
+                        if line[line.find(" ") + 1:line.find(" ", line.find(" ") + 1)] in needed)
+        if extra:
+            store.store.bulk_load(extra.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return out, document_context(store, raw, base, set(keys))
 
 
 @functools.lru_cache(maxsize=4)
@@ -733,15 +766,19 @@ def load_data(path: str | Path) -> rdflib.Graph:
 
 def validate_graph(data: rdflib.Graph | GraphStore, settings: Settings | None = None,
                    mode: str = "fast", core: list[tuple] | None = None,
-                   local: list[tuple] | None = None) -> ValidationOutcome:
+                   local: list[tuple] | None = None, context: WorkerContext | None = None) -> ValidationOutcome:
     """Validate ``data`` against every shape; ``mode`` is ``"fast"`` or ``"pyshacl"``.
 
     ``core`` (fast mode, a store): the Core-shape results of every document graph, already computed
     with :func:`core_results` (the build does it in its workers); the engine then runs only the
     SPARQL checks and builds the report. ``local`` (fast mode): likewise the results of the
     ``ggsh:scope "document"`` SPARQL checks on every document graph
-    (:func:`document_sparql_results`); the engine then runs only the corpus-scope checks."""
+    (:func:`document_sparql_results`); the engine then runs only the corpus-scope checks.
+    ``context`` (fast mode, with ``local``): the context of findings the workers read on each
+    document (:func:`document_results`); the rest is read from the store."""
     settings = settings or Settings()
+    if mode != "fast":
+        context = None
     if mode not in ("fast", "pyshacl"):
         raise UsageError(f"unknown validation mode {mode!r} (fast, pyshacl)")
     shapes = load_shapes(settings)
@@ -774,7 +811,7 @@ def validate_graph(data: rdflib.Graph | GraphStore, settings: Settings | None = 
             best[k] = r
     unique = list(best.values())
 
-    findings = _findings(unique, store)
+    findings = _findings(unique, store, context)
     conforms = not any(
         f.severity == "Violation" or (f.severity == "Warning" and not settings.allow_warnings)
         or (f.severity == "Info" and not settings.allow_infos and not settings.allow_warnings)
@@ -1355,7 +1392,8 @@ def _path_lines(nb: _Neighbours, pairs: set[tuple[str, str]]) -> dict[tuple[str,
     return out
 
 
-def _context(store: GraphStore | _Neighbours, focus_nodes: list) -> dict[str, tuple]:
+def _context(store: GraphStore | _Neighbours, focus_nodes: list, seed: "WorkerContext | None" = None,
+             trace: "WorkerContext | None" = None, scoped=None) -> dict[str, tuple]:
     """Department → container (project / activity / duty) → indicator and source line of each focus
     node, as (file, line, department, container, indicator, and the labels of these three), read
     level by level for all nodes of a level at once (:class:`_Neighbours`):
@@ -1373,7 +1411,15 @@ def _context(store: GraphStore | _Neighbours, focus_nodes: list) -> dict[str, tu
       is prov:wasDerivedFrom.
 
     Where a link has several candidates: subjects in the order of their IRIs, objects in the order of
-    their text (``<iri>``), as the per-node lookups this replaced had them."""
+    their text (``<iri>``), as the per-node lookups this replaced had them.
+
+    What the context of a node is depends a little on the other nodes of the batch (a node's
+    container is found up the links of the nodes described for any of them; ``known`` containers):
+    ``seed`` (a :class:`WorkerContext`) adds the described types and up links the workers found for
+    the nodes they covered, as if those nodes were in the batch. ``trace`` (with ``scoped``, a test
+    for the IRIs whose every triple is in ``store``) records in a :class:`WorkerContext` the context
+    of each focus node whose context provably does not depend on the rest of the batch or on
+    triples outside ``store`` (see :func:`document_context`)."""
     nb = store if isinstance(store, _Neighbours) else _Neighbours(store)
     focus = {str(f) for f in focus_nodes if isinstance(f, URIRef)}
     if not focus:
@@ -1432,16 +1478,22 @@ def _context(store: GraphStore | _Neighbours, focus_nodes: list) -> dict[str, tu
                     break
     describe(set(ups.values()))
 
+    if seed is not None:
+        all_types = {**seed.types, **types}
+        all_ups = {**seed.ups, **ups}
+    else:
+        all_types, all_ups = types, ups
+
     def container_of(n: str) -> str | None:
         for _ in range(4):
-            if types.get(n, _NO_TYPES) & _CONTAINERS:
+            if all_types.get(n, _NO_TYPES) & _CONTAINERS:
                 return n
-            n = ups.get(n)
+            n = all_ups.get(n)
             if n is None:
                 return None
         return None
 
-    known = {x for x, t in types.items() if t & _CONTAINERS}
+    known = {x for x, t in all_types.items() if t & _CONTAINERS}
     containers: dict[str, str | None] = {}
     for f in focus:
         c = container_of(indicator.get(f, f)) or container_of(f)
@@ -1453,6 +1505,7 @@ def _context(store: GraphStore | _Neighbours, focus_nodes: list) -> dict[str, tu
         containers[f] = c
     dept_of: dict[str, str] = {}
     by_duty = []
+    nb.fetch_out({c for c in containers.values() if c})  # with ``seed``: containers only the workers described
     for x in {c for c in containers.values() if c} | focus:  # all described: their _OUT objects are read
         dept = nb.first_iri(x, _DEPARTMENT_KS)
         if dept is not None:
@@ -1492,7 +1545,110 @@ def _context(store: GraphStore | _Neighbours, focus_nodes: list) -> dict[str, tu
                     line, file = ln, fl
         ctx[f] = (file, line, dept, label(dept) if dept else None, c, label(c) if c else None,
                   ind, label(ind) if ind else None)
+    if trace is not None:
+        _trace(trace, ctx, focus, nb, indicator, ups, by_citation, types, by_duty, scoped)
     return ctx
+
+
+def _trace(trace: "WorkerContext", ctx, focus, nb: _Neighbours, indicator, ups, by_citation, types,
+           by_duty, scoped) -> None:
+    """The part of :func:`_context` for ``trace``: keep the context of each focus node ``f`` whose
+    every read is of a ``scoped`` node (so complete in the document's store) and whose container is
+    found from ``f`` and its indicator alone (not from the rest of the batch), with the department
+    label left for the caller; and the types and up links of those nodes (``seed`` of the caller)."""
+    by_citation, by_duty = set(by_citation), set(by_duty)
+    for f in focus:
+        ind = indicator.get(f)
+        own = (f,) if ind is None or ind == f else (f, ind)
+        reads = set(own)
+        reads.update(nb.inc[f].get(_HAS_CITATION, ()))
+        for x in own:
+            if x in by_citation:
+                reads.update(nb.inc[x].get(_HAS_CITATION, ()))
+            if x in ups:
+                reads.add(ups[x])
+
+        def walk(n):  # container_of, None when it reads up links of nodes outside ``own``
+            for _ in range(4):
+                if types.get(n, _NO_TYPES) & _CONTAINERS:
+                    return n, True
+                if n not in own:
+                    return None, False
+                n = ups.get(n)
+                if n is None:
+                    return None, True
+            return None, False
+
+        c, ok = walk(ind if ind is not None else f)
+        if ok and c is None:
+            c, ok = walk(f)
+        if not ok or c is None or c != ctx[f][4]:  # not found from ``own``: the IRI-prefix fallback
+            continue
+        reads.add(c)
+        for x in (c, f):
+            if x in by_duty:
+                reads.update(d.value for d in nb.objects(x, _ACTIVITY_OF))
+        if not all(scoped(n) for n in reads):
+            continue
+        file, line, dept, _dl, c, cl, ind, il = ctx[f]
+        trace.nodes[f] = (file, line, dept, None, c, cl, ind, il)
+        for x in own:
+            trace.types[x] = types[x]
+            if x in ups:
+                u = trace.ups[x] = ups[x]
+                trace.types[u] = types[u]
+
+
+@dataclass
+class WorkerContext:
+    """Contexts of findings computed by the build's conversion workers, each on one document's
+    in-memory store (:func:`document_context`), for ``validate_graph(..., context=...)``."""
+
+    #: focus IRI → the :func:`_context` tuple, with the department label None (a department is
+    #: shared by documents: its label is read from the whole store)
+    nodes: dict[str, tuple] = field(default_factory=dict)
+    #: (focus IRI, path IRI) → :func:`_path_lines` of it (None: none)
+    paths: dict[tuple[str, str], tuple[str, int] | None] = field(default_factory=dict)
+    #: described types and up links of the nodes covered (what the batch adds to the others' context)
+    types: dict[str, frozenset] = field(default_factory=dict)
+    ups: dict[str, str] = field(default_factory=dict)
+
+    def update(self, other: "WorkerContext") -> None:
+        self.nodes.update(other.nodes)
+        self.paths.update(other.paths)
+        self.types.update(other.types)
+        self.ups.update(other.ups)
+
+
+def document_context(store: GraphStore, raw: list[tuple], base: str, keys: set[str]) -> WorkerContext:
+    """The context (:func:`_context`, :func:`_path_lines`) of the focus nodes of ``raw`` whose IRI
+    falls under one of ``keys`` (the document's :func:`document_scope_keys`), on ``store`` (the
+    document's triples and the default graph): when no key is in two documents, every triple about
+    such a node is in its document, so the context read here is the one the whole store gives — for
+    the nodes where it does not depend on other nodes of the batch or on shared nodes (the build
+    checks the keys; nodes left out are read from the whole store)."""
+    out = WorkerContext()
+    key_re = _scope_key_re(base)
+
+    def scoped(iri: str) -> bool:
+        m = key_re.match(f"<{iri}>")
+        return m is not None and m.group(1) in keys
+
+    focus = {str(r[0]) for r in raw if isinstance(r[0], URIRef)}
+    focus = {f for f in focus if scoped(f)}
+    if not focus:
+        return out
+    # source lines are read from the records nodes are derived from: they must be the document's own
+    records = store.store.query(f"SELECT DISTINCT ?r WHERE {{ ?x <{_D}> ?r FILTER(isIRI(?r)) }}",
+                                use_default_graph_as_union=True)
+    if not all(scoped(row[0].value) for row in records):
+        return out
+    nb = _Neighbours(store)
+    _context(nb, [URIRef(f) for f in sorted(focus)], trace=out, scoped=scoped)
+    pairs = {(str(r[0]), str(r[2])) for r in raw if isinstance(r[2], URIRef) and str(r[0]) in focus}
+    got = _path_lines(nb, pairs)
+    out.paths = {k: got.get(k) for k in pairs}
+    return out
 
 
 _NUMERIC = {str(rdflib.XSD[t]) for t in ("decimal", "integer", "int", "long", "double", "float", "short",
@@ -1553,16 +1709,33 @@ def _gc_paused():
             gc.enable()
 
 
-def _findings(raw: list[tuple], store: GraphStore) -> list[Finding]:
+def _findings(raw: list[tuple], store: GraphStore, context: WorkerContext | None = None) -> list[Finding]:
     with _gc_paused():
-        return _make_findings(raw, store)
+        return _make_findings(raw, store, context)
 
 
-def _make_findings(raw: list[tuple], store: GraphStore) -> list[Finding]:
-    nb = _Neighbours(store, expected=len({r[0] for r in raw}))
-    ctx = _context(nb, [r[0] for r in raw])
-    plines = _path_lines(nb, {(str(r[0]), str(r[2])) for r in raw
-                              if isinstance(r[0], URIRef) and isinstance(r[2], URIRef)})
+def _make_findings(raw: list[tuple], store: GraphStore, context: WorkerContext | None = None) -> list[Finding]:
+    pairs = {(str(r[0]), str(r[2])) for r in raw if isinstance(r[0], URIRef) and isinstance(r[2], URIRef)}
+    if context is None:
+        nb = _Neighbours(store, expected=len({r[0] for r in raw}))
+        ctx = _context(nb, [r[0] for r in raw])
+        plines = _path_lines(nb, pairs)
+    else:  # the workers' context where they have it, the rest (and department labels) from the store
+        covered = context.nodes
+        rest = {r[0] for r in raw if isinstance(r[0], URIRef) and str(r[0]) not in covered}
+        nb = _Neighbours(store, expected=len(rest))
+        ctx = _context(nb, list(rest), seed=context)
+        mine = {str(r[0]) for r in raw if isinstance(r[0], URIRef)} & covered.keys()
+        nb.fetch_out({covered[f][2] for f in mine if covered[f][2]})
+        for f in mine:
+            c = covered[f]
+            ctx[f] = c[:3] + (nb.label(c[2]) if c[2] else None,) + c[4:]
+        paths = context.paths
+        plines = _path_lines(nb, {k for k in pairs if k not in paths})
+        for k in pairs:
+            got = paths.get(k)
+            if got is not None:
+                plines[k] = got
     names: dict = {}  # shape, severity, component → (rule id / local name): few distinct ones
 
     def name(kind, term):
@@ -1616,7 +1789,7 @@ def write_reports(outcome: ValidationOutcome, out_dir: str | Path) -> list[Path]
 
 __all__ = [
     "DEFAULT_PARAMS", "Finding", "SCOPES", "Settings", "SparqlCheck", "ValidationOutcome", "core_shapes",
-    "document_scope_keys", "document_sparql_results", "load_data", "load_shapes", "rule_id", "sparql_checks", "validate_graph", "write_reports",
+    "WorkerContext", "document_results", "document_scope_keys", "document_sparql_results", "load_data", "load_shapes", "rule_id", "sparql_checks", "validate_graph", "write_reports",
 ]
 
 _ = (RDFS, GGSH)

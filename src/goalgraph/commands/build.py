@@ -392,7 +392,9 @@ def after_load(store: GraphStore, out: Path, result: Result, quiet: bool = True)
     The Core shapes' results and those of the document-scope SPARQL checks come from the conversion
     workers (``result.core``, ``result.local``); here the corpus-scope SPARQL checks (and the
     document-scope ones when ``result.local`` is None) run on the whole store and the report is
-    built. Skipped (with a warning) when :mod:`goalgraph.validate` is not available.
+    built; the context of findings (department, project, source line) comes from the workers too
+    (``result.context``) where they could read it (``GOALGRAPH_NO_WORKER_CONTEXT=1``: all of it from
+    the store, the same report: for comparisons). Skipped (with a warning) when :mod:`goalgraph.validate` is not available.
     """
     try:
         from goalgraph.validate import validate_graph, write_reports
@@ -402,13 +404,15 @@ def after_load(store: GraphStore, out: Path, result: Result, quiet: bool = True)
                   file=sys.stderr)
         return
     core, local = result.core, result.local
+    context = result.context if local is not None else None  # read in the workers (None: collisions)
     if core is not None and not store.named_graphs():  # no document graph: the engine validates
-        core = local = None                             # the default graph instead
+        core = local = context = None                   # the default graph instead
     if core is None and result.quads > VALIDATE_WARN and not quiet:
         print(f"goalgraph build: warning: SHACL validation of {result.quads:,} quads without the "
               f"per-document workers is slow; --no-validate skips it", file=sys.stderr)
     with Step("validating", len(result.infos), "documents", quiet=quiet) as step:
-        outcome = validate_graph(store, core=core, local=local)
+        outcome = validate_graph(store, core=core, local=local,
+                                 context=None if os.environ.get("GOALGRAPH_NO_WORKER_CONTEXT") else context)
         write_reports(outcome, out)
         step.update(len(result.infos))
         counts = outcome.severity_counts()
