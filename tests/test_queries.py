@@ -85,6 +85,13 @@ EXPECTED: list[tuple[str, dict, list[str], list[tuple]]] = [
         (None, TITLE_B, P3, JN, FG, "监察报告质量", "合格", 33),
     ]),
     ("indicators-by-document", {"doc": "烟财社〔2019〕11号"}, None, []),
+    # every way of naming the document (issue #7 turned the scan into index lookups of these keys):
+    # the title without 《》, 《title》 of a title-only document, a title between 《》 inside longer text
+    ("indicators-by-document", {"doc": TITLE_A}, None, IND_BY_DOC_A),
+    ("indicators-by-document", {"doc": f"《{TITLE_B}》"}, None, "same-as-title-b"),
+    ("indicators-by-document", {"doc": f"关于印发《{TITLE_A}》的通知"}, None, IND_BY_DOC_A),
+    ("indicators-by-document", {"doc": "烟台市就业补助资金"}, None, []),  # part of a title: no
+    ("indicators-by-document", {"doc": ""}, None, []),
     ("documents-of-project", {},
      ["project_code", "project_name", "document_number", "document_title", "issuer", "document_year", "indicators",
       "first_source_line"],
@@ -94,6 +101,9 @@ EXPECTED: list[tuple[str, dict, list[str], list[tuple]]] = [
         (P2, JY, DOC_A, TITLE_A, "烟财社", "2019", 2, 23),
     ]),
     ("documents-of-project", {"project": P3}, None, [(P3, JN, None, TITLE_B, None, None, 2, 32)]),
+    ("documents-of-project", {"project": JN}, None, [(P3, JN, None, TITLE_B, None, None, 2, 32)]),
+    ("documents-of-project", {"project": "37060022P99999999999X"}, None, []),
+    ("documents-of-project", {"project": ""}, None, []),
     ("documents-ranked", {},
      ["document_number", "document_title", "issuer", "document_year", "jurisdiction", "indicators", "projects",
       "departments"],
@@ -149,6 +159,13 @@ EXPECTED: list[tuple[str, dict, list[str], list[tuple]]] = [
       (P3, JN, FG, "单户企业监察成本", "≤", 2, "万元/家", None, 34)]),
     ("cost-indicators", {"dept": "242"}, None, [(P3, JN, FG, "单户企业监察成本", "≤", 2, "万元/家", None, 34)]),
     ("cost-indicators", {"dept": FG}, None, [(P3, JN, FG, "单户企业监察成本", "≤", 2, "万元/家", None, 34)]),
+    ("cost-indicators", {"dept": RS}, None, "same-as-236"),
+    ("cost-indicators", {"dept": "236"}, None,
+     [(P1, JY, RS, "社会保险补贴发放标准", "文字描述", None, "", SB, 11),
+      (P1, JY, RS, "人力资源服务产业园创建奖补", "=", 100, "万元", None, 12),
+      (P2, JY, RS, "社会保险补贴发放标准", "文字描述", None, "", SB, 23),
+      (P2, JY, RS, "就业见习补贴发放标准", "=", 1200, "元/年", None, 24)]),
+    ("cost-indicators", {"dept": "999"}, None, []),
     ("satisfaction-targets", {},
      ["project_code", "project_name", "department", "indicator", "surveyed", "target", "basis", "source_line"],
      [(P1, JY, RS, "公共就业服务满意度", "公共就业服务", "≥90%", "满意度问卷调查", 14),
@@ -168,6 +185,17 @@ EXPECTED: list[tuple[str, dict, list[str], list[tuple]]] = [
     ("spending-plan", {"project": JN}, None,
      [(P3, JN, 6, "6月底", 100, 300, Decimal("33.33")),
       (P3, JN, 12, "12月底", 200, 300, Decimal("66.67"))]),
+    ("spending-plan", {"project": P3}, None, "same-as-jn"),
+    ("spending-plan", {"project": JY}, None,  # a name: every project with it
+     [(P1, JY, 3, "3月底", 50, 1000, 5),
+      (P1, JY, 6, "6月底", 400, 1000, 40),
+      (P1, JY, 10, "10月底", 800, 1000, 80),
+      (P1, JY, 12, "12月底", 1000, 1000, 100),
+      (P2, JY, 3, "3月底", None, 5500, None),
+      (P2, JY, 6, "6月底", 5500, 5500, 100),
+      (P2, JY, 10, "10月底", 5500, 5500, 100),
+      (P2, JY, 12, "12月底", 5500, 5500, 100)]),
+    ("spending-plan", {"project": "节能"}, None, []),  # part of a name: no
     ("plans-short-of-budget", {},
      ["project_code", "project_name", "department", "budget", "last_month", "planned", "shortfall", "planned_share"],
      [(P3, JN, FG, 300, 12, 200, 100, Decimal("66.67"))]),
@@ -179,6 +207,7 @@ EXPECTED: list[tuple[str, dict, list[str], list[tuple]]] = [
       (FG, "32", "能源综合执法监察", "3201", "节能监察", "节能监察任务完成率", "差", "完成率<70%", 42)]),
     ("duty-chain", {"dept": FG}, None, "same-as-242"),
     ("duty-chain", {"dept": "236"}, None, []),
+    ("duty-chain", {"dept": "999"}, None, []),
     ("search-indicators", {},
      ["project_code", "project_name", "department", "indicator", "description", "target", "source_line"],
      [(P1, JY, RS, "享受社会保险补贴及岗位补贴人员数量", "享受社会保险补贴及岗位补贴人员数量", "≥120人", 10),
@@ -189,13 +218,18 @@ EXPECTED: list[tuple[str, dict, list[str], list[tuple]]] = [
      [(P2, JY, RS, "就业见习补贴发放标准", "当地最低工资标准的50%", "=1200元/年", 24)]),
     ("search-indicators", {"text": "任务完成"}, None,  # an activity indicator: owner = the activity
      [("3201", "节能监察", FG, "节能监察任务完成率", "年度节能监察计划完成比例", "", 41)]),
+    ("search-indicators", {"text": "没有这段文字"}, None, []),
 ]
+
+
+SAME_AS = {"same-as-242": {"dept": "242"}, "same-as-236": {"dept": "236"}, "same-as-jn": {"project": JN},
+           "same-as-title-b": {"doc": TITLE_B}}
 
 
 def _expected(index):
     name, params, columns, expected = EXPECTED[index]
-    if expected == "same-as-242":
-        expected = next(e for n, p, _, e in EXPECTED if n == name and p == {"dept": "242"})
+    if isinstance(expected, str):
+        expected = next(e for n, p, _, e in EXPECTED if n == name and p == SAME_AS[expected])
     return name, params, columns, expected
 
 
@@ -224,6 +258,59 @@ def test_every_select_runs_identically_on_both_engines(store, rdf, catalogue):
         b = Q.run_query(saved, graph=rdf)
         if a.graph is None:
             assert Q.plain_rows(a) == Q.plain_rows(b), name
+
+
+def test_an_unknown_parameter_value_finds_nothing(store, rdf, catalogue):
+    """A lookup that misses must give no rows, never fall back to every row (issue #7)."""
+    parameterised = {n: q for n, q in catalogue.items() if q.params}
+    assert {"documents-of-project", "indicators-by-document", "search-indicators", "duty-chain", "spending-plan",
+            "cost-indicators"} <= set(parameterised)
+    for name, saved in parameterised.items():
+        params = {p.name: "不存在的值 x" for p in saved.params if p.type == "string"}
+        assert Q.run_query(saved, params, store=store).rows == [], name
+        assert Q.run_query(saved, params, graph=rdf).rows == [], name
+
+
+def _unbound_scans(node: dict, bound: bool = False) -> list[str]:
+    """Triple and path patterns of an Oxigraph plan that are read with nothing bound from a join (a
+    scan of a whole predicate or class), i.e. not on the right of a for-loop join."""
+    name, kids = node.get("name", ""), node.get("children", [])
+    out = [name] if name.startswith(("QuadPattern", "Path")) and not bound else []
+    if name.startswith(("Lateral", "ForLoopJoin", "ForLoopLeftJoin")) and len(kids) == 2:
+        return out + _unbound_scans(kids[0], bound) + _unbound_scans(kids[1], True)
+    return out + [s for k in kids for s in _unbound_scans(k, bound)]
+
+
+def test_parameter_lookups_are_index_seeks(catalogue, tmp_path):
+    """Issue #7: every parameterised query starts from the parameter (its VALUES block) and reaches
+    the rest through for-loop joins, so no pattern is read unbound: milliseconds whatever the size of
+    the store (a substring search scans the name and description literals, bound to the properties
+    by its VALUES). Checked on the plan of the oxigraph CLI, the same engine as pyoxigraph: its
+    planner uses no statistics, so the fixture gives the plan of any store."""
+    import pyoxigraph
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(binary).exists():
+        pytest.skip("the oxigraph CLI is not installed (pip install oxigraph)")
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.split()[-1]
+    if version != pyoxigraph.__version__:
+        pytest.skip(f"oxigraph CLI {version} is not pyoxigraph {pyoxigraph.__version__}")
+    location = tmp_path / "store"
+    subprocess.run([binary, "load", "--location", str(location), "--file", str(FIXTURE)], check=True,
+                   capture_output=True)
+    checked = 0
+    for name, saved in catalogue.items():
+        if not saved.params:
+            continue
+        for given in ({}, {p.name: "x" for p in saved.params if p.type == "string"}):  # defaults, then a value
+            query_file, plan_file = tmp_path / "q.rq", tmp_path / "plan.json"
+            query_file.write_text(Q.with_values(saved.text, Q.bind_params(saved, given)), encoding="utf-8")
+            subprocess.run([binary, "query", "--location", str(location), "--query-file", str(query_file),
+                            "--union-default-graph", "--results-format", "tsv", "--explain-file", str(plan_file)],
+                           check=True, capture_output=True)
+            plan = json.loads(plan_file.read_text(encoding="utf-8"))["plan"]
+            assert _unbound_scans(plan) == [], (name, given)
+            checked += 1
+    assert checked >= 12
 
 
 def _canonical(graph: Graph) -> set:
@@ -673,6 +760,36 @@ def test_seed_indicators_justified_by_yancaishe_2019_10(seed_store):
 def test_seed_documents_of_project(seed_store):
     assert rows(seed_store, "documents-of-project", project="37060022P16000210005M") == [
         ("37060022P16000210005M", "就业补助资金", "烟财社〔2019〕10号", "烟台市就业补助资金管理办法", "烟财社", "2019", 4, 442)]
+
+
+def test_seed_lookup_keys_have_the_literal_forms_the_queries_look_up(seed_store):
+    """The parameterised queries look a parameter up as a plain string (codes, 文号 as normalised or
+    as written) and as @zh (names, titles): the converter must keep writing those forms."""
+    forms = seed_store.select(
+        "PREFIX dct: <http://purl.org/dc/terms/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>"
+        " PREFIX org: <http://www.w3.org/ns/org#> PREFIX eli: <http://data.europa.eu/eli/ontology#>"
+        " PREFIX gg: <https://w3id.org/goalgraph/ontology#>"
+        " SELECT DISTINCT ?class ?property ?datatype ?lang WHERE {"
+        "  VALUES (?class ?property) { (gg:Project dct:identifier) (gg:Project skos:prefLabel)"
+        "    (gg:Department org:identifier) (gg:Department skos:prefLabel) (gg:PolicyDocument eli:id_local)"
+        "    (gg:PolicyDocument gg:rawDocNumber) (gg:PolicyDocument dct:title) }"
+        "  ?x a ?class ; ?property ?value . BIND(DATATYPE(?value) AS ?datatype) BIND(LANG(?value) AS ?lang) }")
+    found = {(r["property"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1], r["datatype"].value.rsplit("#", 1)[-1],
+              r["lang"].value) for r in forms}
+    assert found == {("identifier", "string", ""), ("prefLabel", "langString", "zh"), ("id_local", "string", ""),
+                     ("rawDocNumber", "string", ""), ("title", "langString", "zh")}
+
+
+def test_seed_documents_by_every_spelling(seed_store):
+    """烟财社〔2019〕10号 is written 烟财社[2019]10号 in the seed: found by both, by its title with or
+    without 《》, and nothing for a spelling that is written nowhere."""
+    by_number = rows(seed_store, "indicators-by-document", doc="烟财社〔2019〕10号")
+    assert len(by_number) == 6
+    for doc in ("烟财社[2019]10号", "烟台市就业补助资金管理办法", "《烟台市就业补助资金管理办法》"):
+        assert rows(seed_store, "indicators-by-document", doc=doc) == by_number, doc
+    assert rows(seed_store, "indicators-by-document", doc="烟财社〔2019〕99号") == []
+    by_name = rows(seed_store, "documents-of-project", project="就业补助资金")
+    assert {r[0] for r in by_name} == {"37060022P16000210003E", "37060022P16000210005M"}
 
 
 def test_seed_ranked_documents_include_yancaishe(seed_store):

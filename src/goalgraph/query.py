@@ -740,15 +740,16 @@ blank line or SPARQL:
   a missing `default` (or `default: null`) makes the parameter required. `""` is a valid default
   (several queries read an empty string as "no filter").
 * Types become RDF terms: `iri` → an IRI (absolute, or a prefixed name with a goalgraph prefix
-  such as `ggid:` or `ggc:`), `string` → a plain literal (compare with `STR(?x) = ?param`, since
-  labels are `@zh`), `integer` → `xsd:integer`, `decimal` → `xsd:decimal`, `year` → `xsd:gYear`.
+  such as `ggid:` or `ggc:`), `string` → a plain literal (labels in the data are `@zh`: see
+  *Looking up a parameter* below), `integer` → `xsd:integer`, `decimal` → `xsd:decimal`, `year` →
+  `xsd:gYear`.
 * Binding: the term is serialised with rdflib's `n3()` and injected as
   `VALUES (?NAME …) { (term …) }` at the start of the outermost `WHERE` group and of every
   sub-select `WHERE` group that mentions `?NAME` (Oxigraph and remote servers), or passed as
   `initBindings` (rdflib). A value is never spliced into the query text, so a value such as
   `x" } ; DROP ALL #` is just a string that matches nothing. Apply a selective parameter inside the
-  sub-select that picks the rows (Oxigraph applies a `FILTER` on it only after the joins of its
-  group); pyoxigraph's `substitutions` are not used: in 0.5.13 they do not reach sub-selects.
+  sub-select that picks the rows, as a triple pattern (below); pyoxigraph's `substitutions` are not
+  used: in 0.5.13 they do not reach sub-selects.
 * `goalgraph query` only runs queries (SELECT, CONSTRUCT, ASK, DESCRIBE); text containing an update
   operation is refused.
 
@@ -762,8 +763,8 @@ Virtuoso 7 (`tests/test_queries.py`). Rules that keep it so:
 
 * `ORDER BY` on every SELECT, down to a unique key (`STR(?node)` as the last key); never sort on a
   variable that may be unbound (wrap it in `COALESCE(…, "")`).
-* Compare labels with `STR(?label) = ?param` in a `FILTER`, never as a `"…"@zh` constant in a triple
-  pattern (rdflib's join order, TOOLING.md §5.2). Wrap string-function arguments in `STR()`.
+* Never write a label as a `"…"@zh` constant in a triple pattern (rdflib's join order, TOOLING.md
+  §5.2); a parameter looked up as below is a variable. Wrap string-function arguments in `STR()`.
 * Never turn numbers into text: Oxigraph canonicalises `1000.00000` to `1000`, rdflib keeps it.
 * Write decimal constants in arithmetic (`* 100.0`, `/ 100.0`): Virtuoso divides two integers as
   integers. Guard a zero numerator before dividing (`IF(?x = 0, 0, …)`): pyoxigraph 0.5.13 fails on
@@ -771,13 +772,55 @@ Virtuoso 7 (`tests/test_queries.py`). Rules that keep it so:
 * Concept labels (categories, operators, grades …) come from `VALUES` tables in the query, so the
   queries do not depend on the concept schemes being loaded, nor count them twice on a server whose
   default graph is the union of all graphs; aggregates count `DISTINCT` nodes for the same reason.
-* Match a parameter against several properties with
-  `FILTER EXISTS { ?x dct:identifier|skos:prefLabel ?key . FILTER(STR(?key) = ?param) }`, not with
-  `STR(?a) = ?param || STR(?b) = ?param` (Virtuoso 7.2 returns no rows for the latter), and avoid
-  `CONCAT` inside such filters (same bug).
-* Prefer property-path alternatives (`gg:competentDepartment|(gg:activityOf/gg:dutyOf)`) to a `UNION`
-  inside an `OPTIONAL` (Oxigraph evaluates that `UNION` unbound: 1 s instead of 0.07 s on the seed).
+* Match a parameter against several properties with a path alternative in one triple pattern
+  (below), not with `STR(?a) = ?param || STR(?b) = ?param` (Virtuoso 7.2 returns no rows for the
+  latter), and avoid `CONCAT` inside such filters (same bug).
+* Never put a `UNION` inside an `OPTIONAL` (Oxigraph evaluates that `UNION` unbound: 1 s instead of
+  0.07 s on the seed).
 * No engine-specific functions (`bif:`, `ofn:` …), no `SAMPLE` or `GROUP_CONCAT` (order-dependent).
+
+## Looking up a parameter (issue #7)
+
+A query with a parameter should cost milliseconds whatever the size of the store, so the parameter
+must reach the store's indexes:
+
+* Find the subject with a triple pattern whose object is the parameter, not with
+  `FILTER(STR(?key) = ?param)`: Oxigraph tests such a filter on every candidate after the joins (a
+  scan of the store), while a bound object is an index seek. Codes, 文号 and other identifiers are
+  plain strings in the data, names and titles are `@zh`, so look up both forms:
+
+  ```sparql
+  VALUES ?as_name { false true }
+  BIND(COALESCE(IF(?as_name, STRLANG(?param, "zh"), ?param), "") AS ?key)
+  ?x dct:identifier|skos:prefLabel ?key .
+  ```
+
+  Put this at the start of the group (usually a sub-select's) that selects the rows: the `VALUES`,
+  the `BIND` and the injected parameter then form one group element, which Oxigraph's planner joins
+  first, and the rest of the group is joined per match. `COALESCE(…, "")` only tells the planner that
+  `?key` is always bound; without it the lookup is not joined first. Further keys derived from the
+  parameter (the title between 《》) are more rows of the same `VALUES` table.
+* A node found twice (by its code and by its name) must not double a row: aggregate (`GROUP BY`), or
+  look up in a `SELECT DISTINCT` sub-select.
+* Keep IRI constants out of that `BIND`: Virtuoso 7 returns no rows when an `IF` in it mixes an
+  IRI constant with a value from the parameter and the sub-select is followed by an `OPTIONAL`.
+  Put the IRI in a column of the `VALUES` table instead
+  (`VALUES (?as_name ?every) { (false gg:Project) (true "") }`, as `spending-plan` does).
+* An empty parameter meaning "every …": a key that reaches the class or category itself, or a
+  `UNION` with a sub-select `{ SELECT ?x WHERE { ?x a C . FILTER(?param = "") } }`, which Oxigraph
+  skips without reading `C` when the parameter is not empty.
+* pyoxigraph 0.5.13 evaluates an `OPTIONAL` per row (index seeks) only when its group is small: one
+  or two triple patterns and nested `OPTIONAL`s. A larger group, or a property path with another
+  pattern, is hash-joined over the whole store. Nest instead (a required third pattern becomes a
+  nested `OPTIONAL` plus `FILTER(BOUND(…))`); the first source line of a node computed by a `BIND`
+  is an `OPTIONAL` + `MIN` for the same reason (`duty-chain`).
+* Check a plan with `oxigraph query --explain` on any store (the planner uses no statistics): a
+  triple pattern that is not on the right of a `Lateral` / `ForLoopJoin` / `ForLoopLeftJoin` is
+  read unbound, i.e. scanned. `test_parameter_lookups_are_index_seeks` checks every parameterised
+  query so.
+* A substring search has no index to seek: `search-indicators` reads every name and description
+  literal once (`VALUES` of the two properties and a `BIND` of the needle as one group element, so
+  the scan comes first and tests each literal as it is read) and joins the rest per match.
 
 ## Queries
 """
