@@ -4,6 +4,7 @@ whole), progress lines, reasoning modes and the validation hook."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import signal
 import subprocess
@@ -335,7 +336,7 @@ def multi_build(tmp_path_factory):
     results, real = [], build.after_load
 
     def keep(store, out, result, quiet=True):  # the workers' results, for the context tests
-        results.append(result)
+        results.append(copy.copy(result))  # the build frees result.core/local/context afterwards
         return real(store, out, result, quiet)
 
     with pytest.MonkeyPatch.context() as mp:

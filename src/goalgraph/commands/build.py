@@ -112,6 +112,9 @@ def run(args) -> int:
                 apply_reasoning(store, reason, bool(getattr(args, "force", False)), quiet)
             if validate:
                 after_load(store, staging, result, quiet)
+            # the workers' raw results and contexts (10^6 tuples at province scale) are in the
+            # report now: free them before summarising, the other memory-hungry step
+            result.core = result.local = result.context = None
             add_summaries(store, base, quiet)
         _fsync_dir(staging)
         os.replace(staging, final)
