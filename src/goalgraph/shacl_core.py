@@ -210,43 +210,47 @@ class MinExclusive(ValueConstraint):
             return False
 
 
+class FocusConstraint:
+    """A constraint on the focus node's value set as a whole: one result without sh:value."""
+
+    component: ClassVar[URIRef]
+
+    def holds(self, ev, values) -> bool:
+        raise NotImplementedError
+
+    def check(self, ev, shape, focus, values, out) -> bool:
+        if self.holds(ev, values):
+            return True
+        if out is not None:
+            out.append(ev.result(shape, focus, None, self.component))
+        return False
+
+
 @dataclass(eq=False)
-class MinCount:
+class MinCount(FocusConstraint):
     count: int
     component: ClassVar[URIRef] = SH.MinCountConstraintComponent
 
-    def check(self, ev, shape, focus, values, out) -> bool:
-        if len(values) >= self.count:
-            return True
-        if out is not None:
-            out.append(ev.result(shape, focus, None, self.component))
-        return False
+    def holds(self, ev, values) -> bool:
+        return len(values) >= self.count
 
 
 @dataclass(eq=False)
-class MaxCount:
+class MaxCount(FocusConstraint):
     count: int
     component: ClassVar[URIRef] = SH.MaxCountConstraintComponent
 
-    def check(self, ev, shape, focus, values, out) -> bool:
-        if len(values) <= self.count:
-            return True
-        if out is not None:
-            out.append(ev.result(shape, focus, None, self.component))
-        return False
+    def holds(self, ev, values) -> bool:
+        return len(values) <= self.count
 
 
 @dataclass(eq=False)
-class HasValue:
+class HasValue(FocusConstraint):
     value: object
     component: ClassVar[URIRef] = SH.HasValueConstraintComponent
 
-    def check(self, ev, shape, focus, values, out) -> bool:
-        if any(ev.term(v) == self.value for v in values):
-            return True
-        if out is not None:
-            out.append(ev.result(shape, focus, None, self.component))
-        return False
+    def holds(self, ev, values) -> bool:
+        return any(ev.term(v) == self.value for v in values)
 
 
 @dataclass(eq=False)
