@@ -128,7 +128,7 @@ def _term_rows(rows) -> list:
     return sorted(tuple(sorted((k, str(v)) for k, v in r.items())) for r in rows)
 
 
-@pytest.mark.parametrize("which", ["seed_store", "synth_store", "fixture_store"])
+@pytest.mark.parametrize("which", ["seed_store", "synth_store", "fixture_store", "multi_store"])
 def test_compute_gives_the_rows_of_every_generic_select(which, request):
     """summaries.compute (one pass over predicate tables, in Python) = the SPARQL texts, term for term."""
     store = request.getfixturevalue(which)
@@ -148,4 +148,44 @@ def fixture_store():
     """The hand-written query fixture (odd cases: blank budgets, shared documents, activity chains)."""
     store = GraphStore()
     store.load_file(ROOT / "tests" / "fixtures" / "queries" / "fixture.ttl", graph="https://w3id.org/goalgraph/id/graph/fixture")
+    yield store
+
+
+MULTI_TRIG = """
+@prefix gg: <https://w3id.org/goalgraph/ontology#> .
+@prefix id: <https://w3id.org/goalgraph/id/> .
+@prefix cat: <https://w3id.org/goalgraph/scheme/category/> .
+@prefix kind: <https://w3id.org/goalgraph/scheme/basis-kind/> .
+@prefix qudt: <http://qudt.org/schema/qudt/> .
+id:graph\\/a {
+  id:p1 a gg:Project ; gg:competentDepartment id:d1, id:d2 ; gg:annualBudget 10, 2.5 ;
+        gg:hasIndicator id:i1, id:i2, id:i3 .
+  id:p2 a gg:Project ; gg:competentDepartment id:d1 ; gg:hasIndicator id:i4 .
+  id:i1 a gg:Indicator ; gg:indicatorOf id:p1 ; gg:indicatorCategory cat:output, cat:quantity ;
+        gg:level1Category cat:output ; gg:hasBasis id:b1, id:b2 ; gg:hasTarget id:t1 .
+  id:t1 qudt:value 5 .
+  id:b1 gg:basisKind kind:survey, kind:contract ; gg:basisText "乙", "甲" .
+  id:b2 gg:basisKind kind:law .
+  id:i2 a gg:Indicator ; gg:indicatorOf id:p1 ; gg:hasBasis id:b3 .
+  id:b3 gg:citesDocument id:doc1, id:doc2 .
+  id:i3 a gg:Indicator ; gg:indicatorOf id:p1, id:act1 .
+  id:act1 gg:activityOf id:duty1 . id:duty1 gg:dutyOf id:d3 .
+  id:i4 a gg:Indicator ; gg:indicatorOf id:p2 .
+}
+id:graph\\/b {
+  id:p1 gg:competentDepartment id:d2, id:d1 ; gg:annualBudget 10 ; gg:hasIndicator id:i2, id:i1 .
+  id:p2 gg:hasIndicator id:i4 .
+  id:i1 gg:indicatorCategory cat:quantity ; gg:hasBasis id:b1 .
+  id:i3 gg:indicatorOf id:act1 .
+  id:b1 gg:basisText "乙" .
+  id:b3 gg:citesDocument id:doc1 .
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def multi_store():
+    """Subjects with several objects for one predicate, and triples repeated in two graphs."""
+    store = GraphStore()
+    store.store.load(MULTI_TRIG, format=ox.RdfFormat.TRIG)
     yield store

@@ -22,7 +22,10 @@ the store is loaded and writes them into the named graph ``ggid:graph/summaries`
 The ``*_SELECT`` texts below are the saved queries' generic sub-selects (what a query runs
 without summaries). :func:`materialize` computes the same rows with :func:`compute`, one pass over
 the ~15 predicates involved, in Python (2.6× less CPU than running the selects on Oxigraph at 2·10^6
-quads); ``tests/test_summaries.py`` checks compute = the selects term for term on the seed, a
+quads). Memory is what limits it at province scale, so each predicate is streamed into a table of
+interned term strings (subject → its object, a tuple only when several), read only when first
+needed and dropped after its last use: about 7× less Python heap than string dicts of dicts.
+``tests/test_summaries.py`` checks compute = the selects term for term on the seed, a
 synthetic corpus and the query fixture, and the queries' rows with and without summaries.
 
 A saved query using a summary has two branches::
@@ -236,7 +239,7 @@ def _rows(store, text: str):
 # -- the same aggregates in one pass over a few predicate tables ------------------------------------
 # Oxigraph evaluates the *_SELECT texts with an index lookup per row (~9 µs): 7 CPU-s for 2·10^6
 # quads, over 3 minutes at province scale. The summaries only need ~15 predicates, so
-# :func:`compute` scans each once (quads_for_pattern) and aggregates in dicts — about 10× less.
+# :func:`compute` scans each once (a streamed TSV select) and aggregates in dicts — about 10× less.
 # It mirrors each SELECT's SPARQL semantics (OPTIONAL, DISTINCT, COALESCE, the shared ?dept of
 # DOCUMENT_CITERS' two OPTIONALs); tests/test_summaries.py checks it row for row against them.
 SCHEME = "https://w3id.org/goalgraph/scheme/"
@@ -264,35 +267,98 @@ def _string(text: str) -> ox.Literal:
     return ox.Literal(text)
 
 
-class _Tables:
-    """Subject → objects for each predicate read (union of all graphs, duplicates dropped).
+class _Lines:
+    """A binary writer for ``QuerySolutions.serialize`` that hands the TSV rows (header dropped, each
+    ended by a newline) to ``consume`` as Oxigraph writes them, 8 KB at a time: a result is never
+    held whole (memory)."""
 
-    Terms are N-Triples strings, read from a TSV result serialised by Oxigraph: about 3× faster
-    than a Python object per quad from ``quads_for_pattern``; only output terms become objects.
+    def __init__(self, consume) -> None:
+        self.consume, self.rest, self.header = consume, b"", True
+
+    def write(self, chunk: bytes) -> int:
+        lines, newline, self.rest = (self.rest + chunk).rpartition(b"\n")
+        if newline:
+            rows = lines.decode("utf-8").split("\n")
+            self.consume(rows[1:] if self.header else rows)
+            self.header = False
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+class _Tables:
+    """Predicate tables read from the store (union of all graphs, duplicates dropped).
+
+    Terms are N-Triples strings, read from a TSV result serialised by Oxigraph and streamed
+    (:class:`_Lines`): about 3× faster than a Python object per quad from ``quads_for_pattern``;
+    only output terms become objects. To save memory (10^6 indicators at province scale), each
+    distinct term is one shared string (``terms`` interns them); a table maps a subject to its object,
+    or to a tuple of objects (first-seen order) only when it has several; predicates needed for
+    membership only are read as subjects; :func:`compute` drops tables after their last use.
     """
 
     def __init__(self, store) -> None:
         self.store = store.store
+        self.terms: dict[str, str] = {}
         self._cache: dict[str, dict] = {}
 
-    def _pairs(self, pattern: str):
-        result = self.store.query(f"SELECT ?s ?o WHERE {{ {pattern} }}", use_default_graph_as_union=True)
-        lines = result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
-        for line in lines[1:]:
-            if line:
-                yield line.split("\t", 1)
+    def _scan(self, select: str, consume) -> None:
+        result = self.store.query(select, use_default_graph_as_union=True)
+        result.serialize(_Lines(consume), format=ox.QueryResultsFormat.TSV)
 
-    def get(self, predicate: str) -> dict:
-        table = self._cache.get(predicate)
-        if table is None:
-            table = {}
-            for s, o in self._pairs(f"?s <{predicate}> ?o"):
-                table.setdefault(s, {})[o] = None  # dict: first-seen order, no duplicates
-            self._cache[predicate] = table
+    def table(self, predicate: str) -> dict:
+        """Subject → object, or → a tuple of objects when there are several (see :func:`_objects`)."""
+        table: dict = {}
+        intern = self.terms.setdefault
+
+        def add(rows) -> None:
+            for row in rows:
+                s, o = row.split("\t", 1)
+                s, o = intern(s, s), intern(o, o)
+                old = table.setdefault(s, o)
+                if old is not o and (type(old) is str or o not in old):
+                    table[s] = (old, o) if type(old) is str else old + (o,)
+
+        self._scan(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}", add)
         return table
 
-    def typed(self, cls: str) -> list:
-        return list(dict.fromkeys(s for s, _ in self._pairs(f"?s a <{GG}{cls}> BIND(1 AS ?o)")))
+    def subjects(self, pattern: str, among=None, share: bool = True) -> dict:
+        """The distinct ?s of ``pattern`` in first-seen order (a dict: an ordered set); with ``among``,
+        only those with an ?o in it; ``share=False`` does not intern them (a throw-away set)."""
+        found: dict = {}
+        intern = self.terms.setdefault if share else lambda s, _: s
+
+        def add(rows) -> None:
+            for row in rows:
+                s, _, o = row.partition("\t")
+                if among is None or o in among:
+                    found[intern(s, s)] = None
+
+        self._scan(f"SELECT ?s {'' if among is None else '?o '}WHERE {{ {pattern} }}", add)
+        return found
+
+    def get(self, local: str) -> dict:
+        """The table of ``gg:{local}``, kept until :meth:`drop`."""
+        if local not in self._cache:
+            self._cache[local] = self.table(GG + local)
+        return self._cache[local]
+
+    def typed(self, cls: str) -> dict:
+        """The instances of ``gg:{cls}`` (an ordered set), kept until :meth:`drop`."""
+        if cls not in self._cache:
+            self._cache[cls] = self.subjects(f"?s a <{GG}{cls}>")
+        return self._cache[cls]
+
+    def drop(self, *names: str) -> None:
+        for name in names:
+            self._cache.pop(name, None)
+
+
+def _objects(table: dict, subject: str) -> tuple:
+    """The objects of ``subject`` in a :meth:`_Tables.table`."""
+    o = table.get(subject)
+    return () if o is None else o if type(o) is tuple else (o,)
 
 
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
@@ -324,112 +390,151 @@ def _node(term: str) -> ox.NamedNode:
 
 
 def compute(store) -> dict[str, list[dict]]:
-    """Rows of every ``*_SELECT`` (name → list of {variable: term}), computed in Python."""
+    """Rows of every ``*_SELECT`` (name → list of {variable: term}), computed in Python.
+
+    Each table is read when first needed and dropped after its last use (memory)."""
     t = _Tables(store)
-    gg = lambda local: t.get(GG + local)  # noqa: E731
-    projects, indicators = t.typed("Project"), t.typed("Indicator")
-    has_ind, dept_of, budget = gg("hasIndicator"), gg("competentDepartment"), gg("annualBudget")
-    ind_of, activity_of, duty_of = gg("indicatorOf"), gg("activityOf"), gg("dutyOf")
-    level1, category = gg("level1Category"), gg("indicatorCategory")
-    has_basis, cites = gg("hasBasis"), gg("citesDocument")
-    project_set = set(projects)
     rows: dict[str, list[dict]] = {}
+    rows["PROJECT_INDICATORS_SELECT"], rows["MISSING_CATEGORY_SELECT"] = _project_rows(t)
+    rows["DEPARTMENT_BUDGET_SELECT"] = _budget_rows(t)
+    rows["DEPARTMENT_INDICATORS_SELECT"] = _department_indicator_rows(t)
+    t.drop("hasIndicator")
+    rows["INDICATOR_MIX_SELECT"] = _mix_rows(t)
+    t.drop("indicatorCategory")
+    rows["DOCUMENT_CITERS_SELECT"] = _citer_rows(t)
+    t.drop("Project")
+    rows["NON_DOCUMENT_BASES_SELECT"] = _basis_rows(t)
+    return rows
 
-    rows["PROJECT_INDICATORS_SELECT"] = [{"p": _node(p), "indicators": _integer(len(has_ind.get(p, ())))} for p in projects]
 
-    missing = []
-    for p in projects:
-        inds = has_ind.get(p)
-        if not inds:
-            continue
-        m1 = sum(1 for i in inds if i not in level1)
-        m2 = sum(1 for i in inds if not any(_iri(c) in LEVEL2 for c in category.get(i, ())))
-        missing.append({"p": _node(p), "indicators": _integer(len(inds)), "missing_level1": _integer(m1),
-                        "missing_level2": _integer(m2)})
-    rows["MISSING_CATEGORY_SELECT"] = missing
+def _project_rows(t: _Tables) -> tuple[list[dict], list[dict]]:
+    """PROJECT_INDICATORS_SELECT and MISSING_CATEGORY_SELECT."""
+    has_ind, category = t.get("hasIndicator"), t.get("indicatorCategory")
+    level1 = t.subjects(f"?s <{GG}level1Category> ?o")
+    level2 = {f"<{c}>" for c in LEVEL2}
+    counts, missing = [], []
+    for p in t.typed("Project"):
+        inds = _objects(has_ind, p)
+        counts.append({"p": _node(p), "indicators": _integer(len(inds))})
+        if inds:
+            m1 = sum(1 for i in inds if i not in level1)
+            m2 = sum(1 for i in inds if level2.isdisjoint(_objects(category, i)))
+            missing.append({"p": _node(p), "indicators": _integer(len(inds)), "missing_level1": _integer(m1),
+                            "missing_level2": _integer(m2)})
+    return counts, missing
 
+
+def _budget_rows(t: _Tables) -> list[dict]:
+    """DEPARTMENT_BUDGET_SELECT."""
+    dept_of, budget = t.get("competentDepartment"), t.table(GG + "annualBudget")
     by_org: dict = {}
-    for p in projects:
-        amounts = list(budget.get(p, ())) or [None]
-        for org in dept_of.get(p, ()):
+    for p in t.typed("Project"):
+        amounts = _objects(budget, p) or (None,)
+        for org in _objects(dept_of, p):
             cell = by_org.setdefault(org, {})
             for a in amounts:
                 cell[(p, a)] = None
-    budget_rows = []
+    rows = []
     for org, pairs in by_org.items():
         decimal = any(a is not None and not _is_integer(a) for _, a in pairs)
         total = sum((Decimal(_lexical(a)) for _, a in pairs if a is not None), Decimal(0))
         value = (ox.Literal(canonical_decimal(total), datatype=ox.NamedNode(XSD + "decimal")) if decimal
                  else _integer(int(total)))
-        budget_rows.append({"org": _node(org), "projects": _integer(len(pairs)), "budget": value})
-    rows["DEPARTMENT_BUDGET_SELECT"] = budget_rows
+        rows.append({"org": _node(org), "projects": _integer(len(pairs)), "budget": value})
+    return rows
 
+
+def _department_indicator_rows(t: _Tables) -> list[dict]:
+    """DEPARTMENT_INDICATORS_SELECT."""
+    dept_of, has_ind = t.get("competentDepartment"), t.get("hasIndicator")
     org_inds: dict = {}
-    for p in projects:
-        for org in dept_of.get(p, ()):
-            org_inds.setdefault(org, set()).update(has_ind.get(p, ()))
-    rows["DEPARTMENT_INDICATORS_SELECT"] = [{"org": _node(o), "n": _integer(len(i))} for o, i in org_inds.items() if i]
+    for p in t.typed("Project"):
+        for org in _objects(dept_of, p):
+            org_inds.setdefault(org, set()).update(_objects(has_ind, p))
+    return [{"org": _node(o), "n": _integer(len(i))} for o, i in org_inds.items() if i]
 
-    def activity_depts(ind) -> set:
-        return {d for a in ind_of.get(ind, ()) for duty in activity_of.get(a, ()) for d in duty_of.get(duty, ())}
 
-    basis_owners: dict = {}
-    for ind, bases in has_basis.items():
-        for b in bases:
-            basis_owners.setdefault(b, []).append(ind)
+def _departments(t: _Tables):
+    """(via_activity, via_any_owner): an indicator's departments through an activity's duty, and
+    through any owner (a project's competent department too)."""
+    ind_of, dept_of = t.get("indicatorOf"), t.get("competentDepartment")
+    activity_of, duty_of = t.get("activityOf"), t.get("dutyOf")
+
+    def via_activity(ind: str) -> set:
+        return {d for a in _objects(ind_of, ind) for duty in _objects(activity_of, a) for d in _objects(duty_of, duty)}
+
+    def via_any_owner(ind: str) -> set:
+        return {d for o in _objects(ind_of, ind) for d in _objects(dept_of, o)} | via_activity(ind)
+
+    return via_activity, via_any_owner
+
+
+def _citer_rows(t: _Tables) -> list[dict]:
+    """DOCUMENT_CITERS_SELECT."""
+    projects, dept_of, ind_of = t.typed("Project"), t.get("competentDepartment"), t.get("indicatorOf")
+    has_basis, cites = t.get("hasBasis"), t.get("citesDocument")
+    via_activity, _ = _departments(t)
     citers: dict = {}
-    for basis, documents in cites.items():
-        for ind in basis_owners.get(basis, ()):
-            owners = [p for p in ind_of.get(ind, ()) if p in project_set]
-            left = [(p, d) for p in owners for d in (list(dept_of.get(p, ())) or [None])] or [(None, None)]
-            depts = set()
-            for _, d in left:  # the second OPTIONAL binds ?dept only where the first left it unbound
-                depts |= {d} if d is not None else activity_depts(ind)
-            for doc in documents:
-                c = citers.setdefault(doc, (set(), set(), set()))
-                c[0].add(ind)
-                c[1].update(p for p, _ in left if p is not None)
-                c[2].update(depts)
-    rows["DOCUMENT_CITERS_SELECT"] = [
-        {"document": _node(doc), "indicators": _integer(len(i)), "projects": _integer(len(p)),
-         "departments": _integer(len(d))} for doc, (i, p, d) in citers.items()]
+    for ind in has_basis:
+        documents = [doc for b in _objects(has_basis, ind) for doc in _objects(cites, b)]
+        if not documents:
+            continue
+        owners = [p for p in _objects(ind_of, ind) if p in projects]
+        left = [(p, d) for p in owners for d in (_objects(dept_of, p) or (None,))] or [(None, None)]
+        depts = set()
+        for _, d in left:  # the second OPTIONAL binds ?dept only where the first left it unbound
+            depts |= {d} if d is not None else via_activity(ind)
+        for doc in documents:
+            c = citers.setdefault(doc, (set(), set(), set()))
+            c[0].add(ind)
+            c[1].update(p for p, _ in left if p is not None)
+            c[2].update(depts)
+    return [{"document": _node(doc), "indicators": _integer(len(i)), "projects": _integer(len(p)),
+             "departments": _integer(len(d))} for doc, (i, p, d) in citers.items()]
 
-    def owner_depts(ind) -> set:
-        return {d for o in ind_of.get(ind, ()) for d in dept_of.get(o, ())} | activity_depts(ind)
 
-    target, value = gg("hasTarget"), t.get(QUDT_VALUE)
+def _mix_rows(t: _Tables) -> list[dict]:
+    """INDICATOR_MIX_SELECT."""
+    category, (_, via_any_owner) = t.get("indicatorCategory"), _departments(t)
+    with_value = t.subjects(f"?s <{QUDT_VALUE}> ?o", share=False)
+    quantitative = t.subjects(f"?s <{GG}hasTarget> ?o", among=with_value)
+    del with_value
+    mix_labels = {f"<{c}>": labels for c, labels in MIX_LABELS.items()}
     mix: dict = {}
-    for ind in indicators:
-        orgs = owner_depts(ind)
+    for ind in t.typed("Indicator"):
+        orgs = via_any_owner(ind)
         if not orgs:
             continue
-        labels = {MIX_LABELS[_iri(c)] for c in category.get(ind, ()) if _iri(c) in MIX_LABELS} or {("", "")}
-        quant = 1 if any(tg in value for tg in target.get(ind, ())) else 0
+        labels = {mix_labels[c] for c in _objects(category, ind) if c in mix_labels} or {("", "")}
+        quant = 1 if ind in quantitative else 0
         for org in orgs:
             for l1, l2 in labels:
                 cell = mix.setdefault((org, l1, l2), [0, 0, 0])
                 cell[0] += quant
                 cell[1] += 1 - quant
                 cell[2] += 1
-    rows["INDICATOR_MIX_SELECT"] = [
-        {"org": _node(org), "level1": _string(l1), "level2": _string(l2), "quantitative": _integer(q),
-         "qualitative": _integer(ql), "indicators": _integer(n)} for (org, l1, l2), (q, ql, n) in mix.items()]
+    return [{"org": _node(org), "level1": _string(l1), "level2": _string(l2), "quantitative": _integer(q),
+             "qualitative": _integer(ql), "indicators": _integer(n)} for (org, l1, l2), (q, ql, n) in mix.items()]
 
-    basis_text, basis_kind = gg("basisText"), gg("basisKind")
+
+def _basis_rows(t: _Tables) -> list[dict]:
+    """NON_DOCUMENT_BASES_SELECT."""
+    has_basis, cites, (_, via_any_owner) = t.get("hasBasis"), t.get("citesDocument"), _departments(t)
+    basis_text, basis_kind = t.table(GG + "basisText"), t.table(GG + "basisKind")
+    kind_labels = {f"<{k}>": label for k, label in KIND_LABELS.items()}
+    document_kinds = {f"<{k}>" for k in DOCUMENT_KINDS}
     kinds: dict = {}
-    for ind in indicators:
-        depts = owner_depts(ind)
-        bases = list(has_basis.get(ind, ()))
+    for ind in t.typed("Indicator"):
+        depts = via_any_owner(ind)
+        bases = _objects(has_basis, ind)
         if not depts or any(b in cites for b in bases):
             continue
         found: list[tuple[str, str]] = []  # (basis kind label, text) rows that survive the filters
         for b in bases:
-            texts = [_lexical(x) for x in basis_text.get(b, ())] or [""]
-            for k in (list(basis_kind.get(b, ())) or [None]):
-                if k is not None and _iri(k) in DOCUMENT_KINDS:
-                    continue
-                label = KIND_LABELS.get(_iri(k), "未分类") if k is not None else "未分类"
-                found += [(label, x) for x in texts]
+            texts = [_lexical(x) for x in _objects(basis_text, b)] or [""]
+            for k in _objects(basis_kind, b) or (None,):
+                if k not in document_kinds:
+                    found += [(kind_labels.get(k, "未分类"), x) for x in texts]
         if not bases:
             found = [("无依据", "")]
         for d in depts:
@@ -437,10 +542,8 @@ def compute(store) -> dict[str, list[dict]]:
                 cell = kinds.setdefault((d, label), [set(), None])
                 cell[0].add(ind)
                 cell[1] = text if cell[1] is None or text < cell[1] else cell[1]
-    rows["NON_DOCUMENT_BASES_SELECT"] = [
-        {"dept": _node(d), "basis_kind": _string(label), "indicators": _integer(len(inds)), "example_basis": _string(text)}
-        for (d, label), (inds, text) in kinds.items()]
-    return rows
+    return [{"dept": _node(d), "basis_kind": _string(label), "indicators": _integer(len(inds)),
+             "example_basis": _string(text)} for (d, label), (inds, text) in kinds.items()]
 
 
 def materialize(store, base: str = DEFAULT_DATA_BASE) -> int:
