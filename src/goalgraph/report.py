@@ -44,7 +44,6 @@ def render_turtle(outcome: ValidationOutcome) -> str:
     results (:meth:`~goalgraph.validate.ValidationOutcome.report_triples`), or, for a report given
     as an rdflib Graph, from the Graph."""
     import pyoxigraph as ox
-    from rdflib.namespace import SH as SH_NS
 
     made = outcome.report_triples() if hasattr(outcome, "report_triples") else None
     if made is not None:
@@ -60,7 +59,41 @@ def render_turtle(outcome: ValidationOutcome) -> str:
             return (len(str(s)), str(s), str(p), str(o))
 
         triples = [ox.Triple(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in sorted(g, key=order)]
-    # vocabulary prefixes only (instance IRIs stay whole, as in graph.ttl), sorted
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes(used)).decode("utf-8")
+
+
+#: results per part when report.ttl is written in parts (each part's triples and Turtle are held at once)
+TURTLE_CHUNK = 5_000
+
+
+def write_turtle(outcome: ValidationOutcome, fh, chunk: int = TURTLE_CHUNK) -> None:
+    """Write :func:`render_turtle` of ``outcome`` to the binary file ``fh``, ``chunk`` results at a
+    time: the same bytes when the report fits in one part; else the same triples, the report node's
+    ``sh:result`` triples split between the parts and the ``@prefix`` lines written once."""
+    import pyoxigraph as ox
+
+    from goalgraph.pipeline import _strip_prefixes
+
+    made = outcome.report_triples(chunk) if hasattr(outcome, "report_triples") else None
+    if made is None:  # a report given as a Graph (small: tests, `goalgraph validate`)
+        fh.write(render_turtle(outcome).encode("utf-8"))
+        return
+    parts, used = made
+    prefixes, block = _prefixes(used), None
+    for triples in parts:
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        if block is None:  # Oxigraph writes the @prefix lines before every part; the first starts at _:report
+            block = body[: body.index(b"_:report ")]
+            fh.write(body)
+        else:
+            fh.write(_strip_prefixes(body, block))
+
+
+def _prefixes(used: set[str]) -> dict[str, str]:
+    """The vocabulary prefixes whose namespace starts some text in ``used``, sorted (instance IRIs
+    stay whole, as in graph.ttl)."""
+    from rdflib.namespace import SH as SH_NS
+
     from goalgraph.pipeline import prefixes as vocabulary
 
     known = dict(vocabulary(), sh=str(SH_NS))
@@ -70,8 +103,7 @@ def render_turtle(outcome: ValidationOutcome) -> str:
         i = bisect.bisect_left(ordered, ns)
         return i < len(ordered) and ordered[i].startswith(ns)
 
-    prefixes = {p: ns for p, ns in sorted(known.items()) if uses(ns)}
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+    return {p: ns for p, ns in sorted(known.items()) if uses(ns)}
 
 
 # -- grouping --------------------------------------------------------------------------------------
@@ -187,25 +219,37 @@ def _md(text: str | None) -> str:
 
 
 def render_markdown(outcome: ValidationOutcome) -> str:
-    out = ["# Validation report", "", f"**{_md(_summary_line(outcome))}** (mode: {outcome.mode})", ""]
+    return "\n".join(_markdown_lines(outcome))
+
+
+def write_markdown(outcome: ValidationOutcome, fh) -> None:
+    """Write :func:`render_markdown` of ``outcome`` to the text file ``fh`` line by line (a report of
+    a million results is never held as one string)."""
+    lines = _markdown_lines(outcome)
+    fh.write(next(lines))
+    fh.writelines("\n" + line for line in lines)
+
+
+def _markdown_lines(outcome: ValidationOutcome):
+    """The lines of the Markdown report, without their newlines (the last is "")."""
+    yield from ["# Validation report", "", f"**{_md(_summary_line(outcome))}** (mode: {outcome.mode})", ""]
     for _d, dlabel, projects in grouped(outcome.results):
-        out.append(f"## {_md(dlabel)}")
-        out.append("")
+        yield f"## {_md(dlabel)}"
+        yield ""
         for p, plabel, inds in projects:
             if p:
-                out += [f"### {_md(plabel)}", "", f"`{_md(p)}`", ""]
-            out.append("| indicator | rule | severity | message | value | source |")
-            out.append("|---|---|---|---|---|---|")
+                yield from [f"### {_md(plabel)}", "", f"`{_md(p)}`", ""]
+            yield "| indicator | rule | severity | message | value | source |"
+            yield "|---|---|---|---|---|---|"
             for i, ilabel, fs in inds:
                 for f in fs:
                     msg = f"{_md(f.message_zh)}<br>{_md(f.message_en)}"
-                    out.append(f"| {_md(ilabel) if i else ''} | {_md(f.rule)} ({_md(f.shape_name)}) | "
-                               f"{f.severity} | {msg} | {_md(_value(f))} | {_md(_where(f))} |")
-            out.append("")
-    out += ["## Counts per rule and severity", "", "| rule | severity | count |", "|---|---|---|"]
-    out += [f"| {r} | {s} | {n} |" for r, s, n in _counts(outcome)]
-    out += [f"| **total** | | {len(outcome.results)} |", ""]
-    return "\n".join(out)
+                    yield (f"| {_md(ilabel) if i else ''} | {_md(f.rule)} ({_md(f.shape_name)}) | "
+                           f"{f.severity} | {msg} | {_md(_value(f))} | {_md(_where(f))} |")
+            yield ""
+    yield from ["## Counts per rule and severity", "", "| rule | severity | count |", "|---|---|---|"]
+    yield from (f"| {r} | {s} | {n} |" for r, s, n in _counts(outcome))
+    yield from (f"| **total** | | {len(outcome.results)} |", "")
 
 
 # -- html ------------------------------------------------------------------------------------------
@@ -263,5 +307,5 @@ def render_json(outcome: ValidationOutcome) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-__all__ = ["FORMATS", "SEVERITIES", "grouped", "render", "render_html", "render_human", "render_json",
-           "render_markdown"]
+__all__ = ["FORMATS", "SEVERITIES", "TURTLE_CHUNK", "grouped", "render", "render_html", "render_human",
+           "render_json", "render_markdown", "write_markdown", "write_turtle"]

@@ -152,7 +152,7 @@ def _format_param(name: str, value: object) -> str:
 # results
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large build holds a million of them
 class Finding:
     """One validation result, flattened for reports."""
 
@@ -216,11 +216,12 @@ class ValidationOutcome:
     def report(self, graph: rdflib.Graph) -> None:
         self._report, self._raw = graph, None
 
-    def report_triples(self) -> tuple[list[ox.Triple], set[str]] | None:
+    def report_triples(self, chunk: int | None = None
+                       ) -> tuple[list[ox.Triple] | Iterable[list[ox.Triple]], set[str]] | None:
         """:func:`report_triples` of the results, unless the report is (or was handed out as) a Graph."""
         if self._raw is None:
             return None
-        return report_triples(self._raw, self.conforms)
+        return report_triples(self._raw, self.conforms, chunk)
 
     def counts(self) -> dict[tuple[str, str], int]:
         """(rule id, severity) → number of results."""
@@ -1027,17 +1028,27 @@ if list(_RESULT_PREDICATE_ORDER) != sorted(_RESULT_PREDICATE_ORDER):  # pragma: 
 _REPORT_NODE_RE = re.compile(r"report|result\d+")
 
 
-def report_triples(raw: list[tuple], conforms: bool) -> tuple[list[ox.Triple], set[str]] | None:
+def report_triples(raw: list[tuple], conforms: bool, chunk: int | None = None
+                   ) -> tuple[list[ox.Triple] | Iterable[list[ox.Triple]], set[str]] | None:
     """The triples of ``build_report_graph(raw, conforms)`` as Oxigraph triples, in the order
     ``report.ttl`` lists them (the report node, then ``result1``, ``result2`` …; within a node by
     predicate IRI, then by the object's text), and the text of every IRI and literal they use (to
     choose prefixes); made directly, without the rdflib Graph, the sort of all triples and their
     conversion (2.4 s + 2.6 s for 11k results).
 
+    With ``chunk``, the triples come as an iterator of lists, each made when it is asked for, so a
+    large report is never held whole: each list has the triples of up to ``chunk`` results, led by the
+    report node's ``sh:result`` triples to them (the first also by the report node's type and
+    ``sh:conforms``); one list, the same as without ``chunk``, when every result fits in one.
+
     Two messages with the same text (other language tags) keep their order in the result; the
     Graph's order of such ties was its set's. None when a blank node among the results is named like
     a node of the report (``report``, ``result7``): the Graph merges those, so its triples differ."""
-    order = _report_order(raw)
+    # _report_order's order, sorted one column at a time (stable, last column first): its tuple keys
+    # hold the text of all five columns at once (4× the peak, ~0.5 GB for 1 M results)
+    order = list(raw)
+    for k in range(4, -1, -1):
+        order.sort(key=lambda r: str(r[k]))
     terms: dict = {}  # rdflib term → Oxigraph term (IRIs and values repeat: shapes, paths, "90%")
     # "report", "result1" … and "true"/"false" are left out of ``used``: without a ":" they never
     # start with a namespace IRI
@@ -1045,56 +1056,79 @@ def report_triples(raw: list[tuple], conforms: bool) -> tuple[list[ox.Triple], s
                       str(SH.result), *_RESULT_PREDICATE_ORDER}
 
     def convert(t):
-        if isinstance(t, rdflib.BNode) and _REPORT_NODE_RE.fullmatch(str(t)):
-            raise _NodeClash
-        used.add(str(t))
-        o = terms[t] = _ox_term(t)
-        return o
+        if t not in terms:
+            if isinstance(t, rdflib.BNode) and _REPORT_NODE_RE.fullmatch(str(t)):
+                raise _NodeClash
+            used.add(str(t))
+            terms[t] = _ox_term(t)
+
+    # a first pass converts every term and fills ``used`` (the prefixes precede the first triple)
+    try:
+        for focus, shape, path, value, sev, comp, msgs, constraint in order:
+            for t in (focus, shape, sev, comp, value):
+                if t is not None:
+                    convert(t)
+            if path is not None and not isinstance(path, rdflib.BNode):
+                convert(path)
+            if isinstance(constraint, URIRef):
+                convert(constraint)
+            for m in msgs:
+                if isinstance(m, Literal) and (m.language or m.datatype is None):
+                    used.add(str(m))  # made per result below: message texts rarely repeat
+                else:
+                    convert(m)
+    except _NodeClash:
+        return None
 
     def message(m):
-        used.add(str(m))
         if isinstance(m, Literal):
             lang = m.language
             if lang:
                 return ox.Literal(str(m), language=lang)
             if m.datatype is None:
                 return ox.Literal(str(m))
-        return convert(m)
+        return terms[m]
 
-    get = terms.get
+    get = terms.__getitem__
     triple, blank = ox.Triple, ox.BlankNode
     rdf_type, conforms_p, result_p = (ox.NamedNode(str(p)) for p in (RDF.type, SH.conforms, SH.result))
     focus_p, message_p, path_p, severity_p, constraint_p, component_p, shape_p, value_p = (
         ox.NamedNode(p) for p in _RESULT_PREDICATE_ORDER[1:])
     result_class = ox.NamedNode(str(SH.ValidationResult))
     report = blank("report")
-    out = [triple(report, rdf_type, ox.NamedNode(str(SH.ValidationReport))),
-           triple(report, conforms_p, _ox_term(Literal(conforms)))]
-    out += [triple(report, result_p, blank(name)) for name in sorted(f"result{i}" for i in range(1, len(order) + 1))]
-    append = out.append
-    try:
-        for i, (focus, shape, path, value, sev, comp, msgs, constraint) in enumerate(order, 1):
-            res = blank(f"result{i}")
-            append(triple(res, rdf_type, result_class))
-            append(triple(res, focus_p, get(focus) or convert(focus)))
-            if msgs:
-                if len(msgs) > 1:
-                    msgs = sorted(dict.fromkeys(msgs), key=str)  # a Graph holds a triple once
-                for m in msgs:
-                    append(triple(res, message_p, message(m)))
-            if path is not None and not isinstance(path, rdflib.BNode):
-                append(triple(res, path_p, get(path) or convert(path)))
-            append(triple(res, severity_p, get(sev) or convert(sev)))
-            if isinstance(constraint, URIRef):
-                append(triple(res, constraint_p, get(constraint) or convert(constraint)))
-            if comp is not None:
-                append(triple(res, component_p, get(comp) or convert(comp)))
-            append(triple(res, shape_p, get(shape) or convert(shape)))
-            if value is not None:
-                append(triple(res, value_p, get(value) or convert(value)))
-    except _NodeClash:
-        return None
-    return out, used
+    size = chunk or len(order) or 1
+
+    def chunks():
+        out = [triple(report, rdf_type, ox.NamedNode(str(SH.ValidationReport))),
+               triple(report, conforms_p, _ox_term(Literal(conforms)))]
+        for start in range(0, len(order) or 1, size):
+            part = order[start:start + size]
+            out += [triple(report, result_p, blank(name))
+                    for name in sorted(f"result{i}" for i in range(start + 1, start + len(part) + 1))]
+            append = out.append
+            for i, (focus, shape, path, value, sev, comp, msgs, constraint) in enumerate(part, start + 1):
+                res = blank(f"result{i}")
+                append(triple(res, rdf_type, result_class))
+                append(triple(res, focus_p, get(focus)))
+                if msgs:
+                    if len(msgs) > 1:
+                        msgs = sorted(dict.fromkeys(msgs), key=str)  # a Graph holds a triple once
+                    for m in msgs:
+                        append(triple(res, message_p, message(m)))
+                if path is not None and not isinstance(path, rdflib.BNode):
+                    append(triple(res, path_p, get(path)))
+                append(triple(res, severity_p, get(sev)))
+                if isinstance(constraint, URIRef):
+                    append(triple(res, constraint_p, get(constraint)))
+                if comp is not None:
+                    append(triple(res, component_p, get(comp)))
+                append(triple(res, shape_p, get(shape)))
+                if value is not None:
+                    append(triple(res, value_p, get(value)))
+            yield out
+            out = []
+
+    return (chunks(), used) if chunk else (next(chunks()), used)
 
 
 class _NodeClash(Exception):
@@ -1775,15 +1809,18 @@ def _make_findings(raw: list[tuple], store: GraphStore, context: WorkerContext |
 
 
 def write_reports(outcome: ValidationOutcome, out_dir: str | Path) -> list[Path]:
-    """Write ``report.ttl`` (the sh:ValidationReport) and ``report.md`` into ``out_dir``."""
-    from goalgraph.report import render
+    """Write ``report.ttl`` (the sh:ValidationReport) and ``report.md`` into ``out_dir``, streamed:
+    neither the report's triples nor the text of either file is held whole (a province has 1 M results)."""
+    from goalgraph.report import write_markdown, write_turtle
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "report.ttl", out / "report.md"]
     with _gc_paused():
-        paths[0].write_text(render(outcome, "turtle"), encoding="utf-8")
-        paths[1].write_text(render(outcome, "markdown"), encoding="utf-8")
+        with open(paths[0], "wb") as fh:
+            write_turtle(outcome, fh)
+        with open(paths[1], "w", encoding="utf-8") as fh:
+            write_markdown(outcome, fh)
     return paths
 
 
