@@ -184,15 +184,18 @@ class Entailer:
         have = set(lines)
         added: set[str] = set()
         types: list[tuple[str, str]] = []
+        properties = self.properties
         for line in have:
-            s, p, rest = line.split(" ", 2)
+            i = line.find(" ")  # s and p are IRIs or blank nodes: no space inside
+            j = line.find(" ", i + 1)
+            p = line[i + 1:j]
             if p == RDF_TYPE_NT:
-                types.append((s, rest[:-3]))
+                types.append((line[:i], line[j + 1:-3]))
                 continue
-            derived = self.properties.get(p)
-            if derived is None:
+            derived = properties.get(p)
+            if derived is None:  # most lines: found without splitting off the (long) object
                 continue
-            o = rest[:-3]
+            s, o = line[:i], line[j + 1:-3]
             for q, inverted in derived:
                 if not inverted:
                     added.add(f"{s} {q} {o} .\n")
@@ -201,7 +204,7 @@ class Entailer:
         for s, c in types:  # property rules add no rdf:type, so one pass over the types suffices
             for sup in self.supers.get(c, ()):
                 added.add(f"{s} {RDF_TYPE_NT} {sup} .\n")
-        return sorted(added - have)
+        return sorted(added - have, key=str.encode)  # code point order, compared as bytes (faster)
 
 
 # -- full OWL 2 RL ---------------------------------------------------------------------------------
