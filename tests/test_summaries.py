@@ -11,7 +11,7 @@ import pytest
 from goalgraph import query as Q
 from goalgraph import summaries
 from goalgraph.cli import main
-from goalgraph.store import GraphStore
+from goalgraph.store import GraphStore, to_rdflib_term
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "raw" / "yantai-2022-performance-targets.txt"
@@ -53,12 +53,12 @@ def _rows(store, name):
 
 def _values(store, prop: str) -> dict[str, int]:
     rows = store.select(f"SELECT ?s ?v WHERE {{ ?s <{GG}{prop}> ?v }}")
-    return {r["s"].value: Q.plain(Q._from_ox(r["v"])) for r in rows}
+    return {r["s"].value: Q.plain(to_rdflib_term(r["v"])) for r in rows}
 
 
 def _generic(store, text: str, key: str, value: str) -> dict[str, object]:
     rows = store.select(summaries.PREFIXES + text)
-    return {r[key].value: Q.plain(Q._from_ox(r[value])) for r in rows if value in r}
+    return {r[key].value: Q.plain(to_rdflib_term(r[value])) for r in rows if value in r}
 
 
 @pytest.mark.parametrize("which", ["seed_store", "synth_store"])
