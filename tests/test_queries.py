@@ -281,12 +281,8 @@ def _unbound_scans(node: dict, bound: bool = False) -> list[str]:
     return out + [s for k in kids for s in _unbound_scans(k, bound)]
 
 
-def test_parameter_lookups_are_index_seeks(catalogue, tmp_path):
-    """Issue #7: every parameterised query starts from the parameter (its VALUES block) and reaches
-    the rest through for-loop joins, so no pattern is read unbound: milliseconds whatever the size of
-    the store (a substring search scans the name and description literals, bound to the properties
-    by its VALUES). Checked on the plan of the oxigraph CLI, the same engine as pyoxigraph: its
-    planner uses no statistics, so the fixture gives the plan of any store."""
+def _oxigraph_cli() -> str:
+    """The oxigraph CLI of the same version as pyoxigraph (the same engine and planner), or skip."""
     import pyoxigraph
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(binary).exists():
@@ -294,6 +290,16 @@ def test_parameter_lookups_are_index_seeks(catalogue, tmp_path):
     version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.split()[-1]
     if version != pyoxigraph.__version__:
         pytest.skip(f"oxigraph CLI {version} is not pyoxigraph {pyoxigraph.__version__}")
+    return binary
+
+
+def test_parameter_lookups_are_index_seeks(catalogue, tmp_path):
+    """Issue #7: every parameterised query starts from the parameter (its VALUES block) and reaches
+    the rest through for-loop joins, so no pattern is read unbound: milliseconds whatever the size of
+    the store (a substring search scans the name and description literals, bound to the properties
+    by its VALUES). Checked on the plan of the oxigraph CLI, the same engine as pyoxigraph: its
+    planner uses no statistics, so the fixture gives the plan of any store."""
+    binary = _oxigraph_cli()
     location = tmp_path / "store"
     subprocess.run([binary, "load", "--location", str(location), "--file", str(FIXTURE)], check=True,
                    capture_output=True)
@@ -352,13 +358,7 @@ def test_queries_read_whole_only_what_they_list(catalogue, tmp_path):
     and the generic aggregates are reached per row. Oxigraph's planner has no statistics and joins
     a pattern group by hashing it whole (a province's 5 M source records for a query that returns
     nothing: 69 s), so this checks the plans, run with ``--stats``, on the fixture with summaries."""
-    import pyoxigraph
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).exists():
-        pytest.skip("the oxigraph CLI is not installed (pip install oxigraph)")
-    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.split()[-1]
-    if version != pyoxigraph.__version__:
-        pytest.skip(f"oxigraph CLI {version} is not pyoxigraph {pyoxigraph.__version__}")
+    binary = _oxigraph_cli()
     from goalgraph import summaries
 
     location = tmp_path / "store"
