@@ -112,10 +112,14 @@ class ValueConstraint:
     def accepts(self, v) -> bool:  # v: an rdflib term
         raise NotImplementedError
 
+    def passes(self, ev: "Evaluator", v) -> bool:
+        """The test on a value node as the store gives it: :meth:`accepts` on its rdflib term."""
+        return self.accepts(ev.term(v))
+
     def check(self, ev: "Evaluator", shape: Shape, focus, values, out: list | None) -> bool:
         ok = True
         for v in values:
-            if not self.accepts(ev.term(v)):
+            if not self.passes(ev, v):
                 if out is None:
                     return False
                 ok = False
@@ -270,19 +274,12 @@ class Property:
 
 
 @dataclass(eq=False)
-class Xone:
+class Xone(ValueConstraint):
     members: tuple[Shape, ...]
     component: ClassVar[URIRef] = SH.XoneConstraintComponent
 
-    def check(self, ev, shape, focus, values, out) -> bool:
-        ok = True
-        for v in values:
-            if sum(ev.validate(m, v) for m in self.members) != 1:
-                if out is None:
-                    return False
-                ok = False
-                out.append(ev.result(shape, focus, v, self.component))
-        return ok
+    def passes(self, ev, v) -> bool:  # the value node itself is validated against each member shape
+        return sum(ev.validate(m, v) for m in self.members) == 1
 
 
 @dataclass(eq=False)

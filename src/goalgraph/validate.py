@@ -945,13 +945,16 @@ def _run_pyshacl(data_graph: rdflib.Graph, shapes: rdflib.Graph, texts: bool = T
 
 
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+def _language_of(text: str) -> str:
+    """The language of an untagged message: zh when it has more CJK characters than Latin letters."""
+    return "zh" if len(_CJK_RE.findall(text)) > len(re.findall(r"[A-Za-z]", text)) else "en"
+
+
 def _tag(msg):
-    """pySHACL drops the language tag of SPARQL-based messages; put it back (zh when mostly CJK)."""
+    """pySHACL drops the language tag of SPARQL-based messages; put it back (:func:`_language_of`)."""
     if not isinstance(msg, Literal) or msg.language:
         return msg
-    text = str(msg)
-    lang = "zh" if len(_CJK_RE.findall(text)) > len(re.findall(r"[A-Za-z]", text)) else "en"
-    return Literal(text, lang=lang)
+    return Literal(str(msg), lang=_language_of(str(msg)))
 
 
 _MSG_VAR_RE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -1721,7 +1724,7 @@ def _messages(msgs) -> tuple[str, str]:
     en = next((str(m) for m in msgs if getattr(m, "language", None) == "en"), "")
     for m in msgs:  # pySHACL drops the language tag of SPARQL-based messages
         if getattr(m, "language", None) is None:
-            if len(_CJK_RE.findall(str(m))) > len(re.findall(r"[A-Za-z]", str(m))):
+            if _language_of(str(m)) == "zh":
                 zh = zh or str(m)
             else:
                 en = en or str(m)
