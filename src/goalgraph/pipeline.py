@@ -247,10 +247,11 @@ def _strip_prefixes(body: bytes, block: bytes) -> bytes:
     return body[len(block):]
 
 
-def prefix_block() -> bytes:
-    """The ``@prefix`` lines Oxigraph writes before the first triple."""
+def prefix_block(known: dict[str, str] | None = None) -> bytes:
+    """The ``@prefix`` lines Oxigraph writes before the first triple (for ``known``, by default the
+    vocabulary :func:`prefixes`)."""
     one = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o"))
-    text = ox.serialize([one], format=ox.RdfFormat.TURTLE, prefixes=prefixes())
+    text = ox.serialize([one], format=ox.RdfFormat.TURTLE, prefixes=prefixes() if known is None else known)
     return text[: text.index(b"<urn:x:s>")]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import io
 import json
 from collections import Counter, defaultdict
 from dataclasses import asdict
@@ -38,55 +39,52 @@ def render(outcome: ValidationOutcome, fmt: str = "human") -> str:
 
 
 def render_turtle(outcome: ValidationOutcome) -> str:
-    """The ``sh:ValidationReport`` as Turtle, written by Oxigraph (rdflib's serialiser took 88 s CPU
-    for 39k results): the report node first, then ``result1``, ``result2`` … each with its
-    properties sorted, so the bytes depend only on the results. The triples come straight from the
-    results (:meth:`~goalgraph.validate.ValidationOutcome.report_triples`), or, for a report given
-    as an rdflib Graph, from the Graph."""
-    import pyoxigraph as ox
-
-    made = outcome.report_triples() if hasattr(outcome, "report_triples") else None
-    if made is not None:
-        triples, used = made
-    else:
-        from goalgraph.store import to_ox_term
-
-        g = outcome.report
-        used = {str(t) for triple in g for t in triple}
-
-        def order(t):
-            s, p, o = t
-            return (len(str(s)), str(s), str(p), str(o))
-
-        triples = [ox.Triple(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in sorted(g, key=order)]
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes(used)).decode("utf-8")
+    """The ``sh:ValidationReport`` as Turtle (:func:`write_turtle` in one part, as a string)."""
+    buf = io.BytesIO()
+    write_turtle(outcome, buf, chunk=None)
+    return buf.getvalue().decode("utf-8")
 
 
 #: results per part when report.ttl is written in parts (each part's triples and Turtle are held at once)
 TURTLE_CHUNK = 5_000
 
 
-def write_turtle(outcome: ValidationOutcome, fh, chunk: int = TURTLE_CHUNK) -> None:
-    """Write :func:`render_turtle` of ``outcome`` to the binary file ``fh``, ``chunk`` results at a
-    time: the same bytes when the report fits in one part; else the same triples, the report node's
+def write_turtle(outcome: ValidationOutcome, fh, chunk: int | None = TURTLE_CHUNK) -> None:
+    """Write the ``sh:ValidationReport`` as Turtle to the binary file ``fh``, written by Oxigraph
+    (rdflib's serialiser took 88 s CPU for 39k results): the report node first, then ``result1``,
+    ``result2`` … each with its properties sorted, so the bytes depend only on the results.
+
+    The triples come straight from the results
+    (:meth:`~goalgraph.validate.ValidationOutcome.report_triples`), ``chunk`` results at a time
+    (None: all at once), or, for a report given as an rdflib Graph, from the Graph. In one part the
+    file is the Turtle of the whole report; in several, the same triples, the report node's
     ``sh:result`` triples split between the parts and the ``@prefix`` lines written once."""
     import pyoxigraph as ox
 
-    from goalgraph.pipeline import _strip_prefixes
+    from goalgraph.pipeline import _strip_prefixes, prefix_block
 
     made = outcome.report_triples(chunk) if hasattr(outcome, "report_triples") else None
-    if made is None:  # a report given as a Graph (small: tests, `goalgraph validate`)
-        fh.write(render_turtle(outcome).encode("utf-8"))
-        return
-    parts, used = made
-    prefixes, block = _prefixes(used), None
-    for triples in parts:
+    parts, used = made if made is not None else _graph_triples(outcome.report)
+    prefixes = _prefixes(used)
+    block = prefix_block(prefixes)  # Oxigraph writes these lines before every part: kept in the first only
+    for k, triples in enumerate(parts):
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-        if block is None:  # Oxigraph writes the @prefix lines before every part; the first starts at _:report
-            block = body[: body.index(b"_:report ")]
-            fh.write(body)
-        else:
-            fh.write(_strip_prefixes(body, block))
+        fh.write(body if k == 0 else _strip_prefixes(body, block))
+
+
+def _graph_triples(g) -> tuple[list[list], set[str]]:
+    """A report Graph's triples as one part (report node first, then by subject, predicate, object)
+    and the text of its terms."""
+    import pyoxigraph as ox
+
+    from goalgraph.store import to_ox_term
+
+    def order(t):
+        s, p, o = t
+        return (len(str(s)), str(s), str(p), str(o))
+
+    triples = [ox.Triple(to_ox_term(s), to_ox_term(p), to_ox_term(o)) for s, p, o in sorted(g, key=order)]
+    return [triples], {str(t) for triple in g for t in triple}
 
 
 def _prefixes(used: set[str]) -> dict[str, str]:

@@ -49,7 +49,7 @@ from collections import Counter
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -217,7 +217,7 @@ class ValidationOutcome:
         self._report, self._raw = graph, None
 
     def report_triples(self, chunk: int | None = None
-                       ) -> tuple[list[ox.Triple] | Iterable[list[ox.Triple]], set[str]] | None:
+                       ) -> tuple[Iterator[list[ox.Triple]], set[str]] | None:
         """:func:`report_triples` of the results, unless the report is (or was handed out as) a Graph."""
         if self._raw is None:
             return None
@@ -991,8 +991,14 @@ def _fill_message(msg: Literal, bound: dict) -> Literal:
 
 
 def _report_order(raw: list[tuple]) -> list[tuple]:
-    """The results in report order: ``result1``, ``result2`` … are numbered in this order."""
-    return sorted(raw, key=lambda r: tuple(str(x) for x in r[:5]))
+    """The results in report order (by the text of focus, shape, path, value, severity):
+    ``result1``, ``result2`` … are numbered in this order. Sorted one column at a time (stable, last
+    column first): the same order as tuple keys, which would hold the text of all five columns at
+    once (4× the peak, ~0.5 GB for 1 M results)."""
+    order = list(raw)
+    for k in range(4, -1, -1):
+        order.sort(key=lambda r: str(r[k]))
+    return order
 
 
 def build_report_graph(raw: list[tuple], conforms: bool) -> rdflib.Graph:
@@ -1032,26 +1038,22 @@ _REPORT_NODE_RE = re.compile(r"report|result\d+")
 
 
 def report_triples(raw: list[tuple], conforms: bool, chunk: int | None = None
-                   ) -> tuple[list[ox.Triple] | Iterable[list[ox.Triple]], set[str]] | None:
+                   ) -> tuple[Iterator[list[ox.Triple]], set[str]] | None:
     """The triples of ``build_report_graph(raw, conforms)`` as Oxigraph triples, in the order
     ``report.ttl`` lists them (the report node, then ``result1``, ``result2`` …; within a node by
     predicate IRI, then by the object's text), and the text of every IRI and literal they use (to
     choose prefixes); made directly, without the rdflib Graph, the sort of all triples and their
     conversion (2.4 s + 2.6 s for 11k results).
 
-    With ``chunk``, the triples come as an iterator of lists, each made when it is asked for, so a
-    large report is never held whole: each list has the triples of up to ``chunk`` results, led by the
-    report node's ``sh:result`` triples to them (the first also by the report node's type and
-    ``sh:conforms``); one list, the same as without ``chunk``, when every result fits in one.
+    The triples come as an iterator of lists, each made when it is asked for, so a large report is
+    never held whole: each list has the triples of up to ``chunk`` results (all of them without
+    ``chunk``), led by the report node's ``sh:result`` triples to them (the first also by the report
+    node's type and ``sh:conforms``).
 
     Two messages with the same text (other language tags) keep their order in the result; the
     Graph's order of such ties was its set's. None when a blank node among the results is named like
     a node of the report (``report``, ``result7``): the Graph merges those, so its triples differ."""
-    # _report_order's order, sorted one column at a time (stable, last column first): its tuple keys
-    # hold the text of all five columns at once (4× the peak, ~0.5 GB for 1 M results)
-    order = list(raw)
-    for k in range(4, -1, -1):
-        order.sort(key=lambda r: str(r[k]))
+    order = _report_order(raw)
     terms: dict = {}  # rdflib term → Oxigraph term (IRIs and values repeat: shapes, paths, "90%")
     # "report", "result1" … and "true"/"false" are left out of ``used``: without a ":" they never
     # start with a namespace IRI
@@ -1131,7 +1133,7 @@ def report_triples(raw: list[tuple], conforms: bool, chunk: int | None = None
             yield out
             out = []
 
-    return (chunks(), used) if chunk else (next(chunks()), used)
+    return chunks(), used
 
 
 class _NodeClash(Exception):
