@@ -189,7 +189,7 @@ def test_progress_is_one_line_per_step_when_stderr_is_not_a_terminal(tmp_path, c
     assert cli.main(["build", str(MINI), "--out", str(tmp_path), "--no-validate"]) == 0
     err = capsys.readouterr().err.splitlines()
     steps = [line.split(":")[1].strip() for line in err]
-    assert steps == ["reading", "converting and loading", "summarising"], err
+    assert steps == ["reading", "converting and loading", "summarising", "indexing texts"], err
     assert all(" in " in line and "/s)" in line for line in err)
     assert cli.main(["build", str(MINI), "--out", str(tmp_path), "--quiet", "--no-validate"]) == 0
     assert capsys.readouterr().err == ""

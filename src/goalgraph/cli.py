@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "publish": "publish the graph to a SPARQL 1.1 endpoint (one named graph per document)",
     "serve": "serve the embedded store read-only over SPARQL on 127.0.0.1",
     "site": "write a static HTML site of the graph",
+    "index": "(re)build a store's text index, which text searches read instead of scanning",
     "synth": "write synthetic documents in the same layout, for scale tests",
 }
 

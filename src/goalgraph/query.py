@@ -60,6 +60,9 @@ class Param:
     type: str
     default: str | None
     description: str
+    #: a text parameter's ``narrows: VAR``: with the store's text index (:mod:`goalgraph.textindex`),
+    #: the nodes whose name or description contains the value are bound to ``?VAR`` first
+    narrows: str | None = None
 
 
 @dataclass
@@ -166,13 +169,16 @@ def parse_header(text: str, name: str = "<query>") -> dict[str, Any]:
                 if not pm:
                     raise UsageError(f"{where}: expected '- name: {{type: …, default: …, description: …}}'")
                 fields = _parse_flow_mapping(pm.group(2), where)
-                unknown = set(fields) - {"type", "default", "description"}
+                unknown = set(fields) - {"type", "default", "description", "narrows"}
                 if unknown:
                     raise UsageError(f"{where}: unknown parameter field(s) {sorted(unknown)}")
                 ptype = fields.get("type")
                 if ptype not in PARAM_TYPES:
                     raise UsageError(f"{where}: parameter type must be one of {', '.join(PARAM_TYPES)}, got {ptype!r}")
-                param = Param(pm.group(1), ptype, fields.get("default"), fields.get("description") or "")
+                narrows = fields.get("narrows")
+                if narrows is not None and (ptype != "string" or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", narrows)):
+                    raise UsageError(f"{where}: 'narrows' names a variable (without ?) and needs a string parameter")
+                param = Param(pm.group(1), ptype, fields.get("default"), fields.get("description") or "", narrows)
                 if param.default is not None:
                     to_term(param, param.default)  # a bad default is a bug in the query file
                 if any(p.name == param.name for p in header["params"]):
@@ -422,9 +428,34 @@ def _inject_values(text: str, bindings: dict[str, Any], outermost: bool) -> str:
             raise UsageError(f"bad parameter name {name!r}")
     names = " ".join(f"?{n}" for n in bindings)
     terms = " ".join(_n3(t) for t in bindings.values())
-    block = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    return _inject_block(text, f"\n  VALUES ({names}) {{ ({terms}) }}\n", set(bindings), outermost)
+
+
+def _narrowed(store, query: SavedQuery | str, bindings: dict[str, Any], text: str) -> str:
+    """``text`` with, for each parameter declared ``narrows: VAR``, ``VALUES ?VAR { … }`` of the
+    nodes the store's text index finds for the parameter's value, at the start of the sub-selects
+    that use ``?VAR`` (else of the outermost group); unchanged without a current index."""
+    if not isinstance(query, SavedQuery) or getattr(store, "path", None) is None:
+        return text
+    from goalgraph import textindex
+
+    for p in query.params:
+        if p.narrows and p.name in bindings:
+            nodes = textindex.nodes_containing(store.path, str(bindings[p.name]))
+            if nodes is not None:
+                iris = "\n    ".join(f"<{iri}>" for iri in nodes)
+                has_sub = bool(_subselect_braces(text, {p.narrows}))
+                text = _inject_block(text, f"\n  VALUES ?{p.narrows} {{\n    {iris}\n  }}\n", {p.narrows},
+                                     outermost=not has_sub, subselects=has_sub)
+    return text
+
+
+def _inject_block(text: str, block: str, names: set[str], outermost: bool, subselects: bool = True) -> str:
+    """``block`` at the start of the outermost WHERE group (``outermost``) and of every sub-select
+    group that mentions one of ``names``."""
     at = _where_brace(text)
-    spots = ([at] if outermost else []) + [i for i in _subselect_braces(text, set(bindings)) if i != at]
+    spots = ([at] if outermost else []) + ([i for i in _subselect_braces(text, names) if i != at]
+                                           if subselects else [])
     for i in sorted(spots, reverse=True):
         text = text[:i] + block + text[i:]
     return text
@@ -485,7 +516,7 @@ def run_on_store(store, query: SavedQuery | str, bindings: dict[str, Any] | None
     import pyoxigraph as ox
     text = query.text if isinstance(query, SavedQuery) else query
     form = query_form(text)
-    text = with_values(text, bindings or {})
+    text = _narrowed(store, query, bindings or {}, with_values(text, bindings or {}))
     try:
         res = store.query(text)
     except (SyntaxError, ValueError, OSError) as exc:
@@ -747,6 +778,13 @@ blank line or SPARQL:
   `x" } ; DROP ALL #` is just a string that matches nothing. Apply a selective parameter inside the
   sub-select that picks the rows, as a triple pattern (below); pyoxigraph's `substitutions` are not
   used: in 0.5.13 they do not reach sub-selects.
+* A `string` parameter may add `narrows: VAR` (a variable name, without `?`): on a store with a
+  current text index (`goalgraph build` writes it; `goalgraph index` rebuilds it), the nodes whose
+  `skos:prefLabel` or `dct:description` contains the value (case-insensitive) are bound as
+  `VALUES ?VAR { … }` at the start of the sub-selects that use `?VAR` (else of the outermost
+  group). The index only narrows: the query must still test the text itself, and give the same
+  rows without the index (as on rdflib, a server, or a stale index), reading `?VAR`'s other
+  properties per row (`search-indicators`).
 * `goalgraph query` only runs queries (SELECT, CONSTRUCT, ASK, DESCRIBE); text containing an update
   operation is refused.
 

@@ -36,6 +36,9 @@ FORMATS = {
 }
 QUAD_FORMATS = ("nquads", "trig", "jsonld")
 
+IN_USE = ("store in use by another process (a build, a Python session or 'goalgraph serve'/'oxigraph serve'); "
+          "close it first")
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -65,10 +68,7 @@ class GraphStore:
             return cls(ox.Store(str(path)), path)
         except OSError as exc:
             if "lock" in str(exc).lower():
-                raise StoreInUseError(
-                    f"{path}: store in use by another process (a build, a Python session or "
-                    f"'goalgraph serve'/'oxigraph serve'); close it first"
-                ) from exc
+                raise StoreInUseError(f"{path}: {IN_USE}") from exc
             raise GoalgraphError(f"{path}: cannot open store: {exc}") from exc
 
     # -- rdflib bridge -------------------------------------------------------------------------
@@ -221,6 +221,54 @@ class GraphStore:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def refuse_if_in_use(path: str | Path) -> None:
+    """Raise :class:`StoreInUseError` when a process holds the store at ``path`` (:func:`in_use`)."""
+    if in_use(path):
+        raise StoreInUseError(f"{path}: {IN_USE}")
+
+
+def in_use(path: str | Path) -> bool:
+    """Whether a process (this one included) holds the store at ``path`` open for writing, found
+    without opening it: a read-write open may compact the store, which changes its files (and so
+    makes its text index stale). RocksDB holds an ``fcntl`` lock on ``LOCK`` while it is open."""
+    import fcntl
+    import os
+
+    lock = Path(path) / "LOCK"
+    if not lock.is_file():
+        return False  # no store: nobody holds it
+    if _open_in_this_process(lock):
+        # never open the file here: closing any descriptor of it drops this process's lock
+        return True
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # also releases the probe's own lock
+    return False
+
+
+def _open_in_this_process(path: Path) -> bool:
+    """Whether this process has ``path`` open (Linux ``/proc``; elsewhere it cannot tell, and says
+    yes: then the store is not probed, only reported as possibly in use)."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():  # pragma: no cover - not Linux
+        return True
+    target = path.resolve()
+    for fd in fds.iterdir():
+        try:
+            if fd.resolve() == target:
+                return True
+        except OSError:  # a descriptor closed while listing
+            continue
+    return False
 
 
 def guess_format(path: str | Path) -> str:

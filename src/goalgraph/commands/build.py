@@ -7,7 +7,8 @@ Reads each input, converts the corpus (two passes: citations are resolved corpus
   schemes and units in the default graph;
 - ``DIR/graph.ttl``: ontology + schemes + data in one Turtle file, loadable alone into any store;
 - ``DIR/store``: the persistent embedded store, exactly the graphs of ``graph.nq`` (plus what
-  ``--reason`` entails, and the build-time summaries graph);
+  ``--reason`` entails, and the build-time summaries graph), with the text index that searches read
+  (:mod:`goalgraph.textindex`) inside it;
 - ``DIR/report.ttl`` / ``DIR/report.md``: the SHACL validation report (``--no-validate`` skips it
   and removes an older report, which would describe another graph).
 
@@ -27,7 +28,6 @@ Long steps show progress on stderr (a bar on a terminal, one line per step other
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import sys
@@ -35,13 +35,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from goalgraph import iris
-from goalgraph.errors import InputError, StoreInUseError, UsageError
+from goalgraph import iris, textindex
+from goalgraph.errors import InputError, UsageError
 from goalgraph.namespaces import DEFAULT_DATA_BASE
 from goalgraph.pipeline import Pipeline, Result
 from goalgraph.progress import Step
 from goalgraph.records import LINE_ROLES
-from goalgraph.store import GraphStore
+from goalgraph.store import GraphStore, refuse_if_in_use
 
 DEFAULT_INPUT_DIR = Path("data/raw")
 OWLRL_LIMIT = 200_000  # triples; owlrl takes ~40 s per 10^5 triples here
@@ -116,6 +116,8 @@ def run(args) -> int:
             # report now: free them before summarising, the other memory-hungry step
             result.core = result.local = result.context = None
             add_summaries(store, base, quiet)
+            add_text_index(store, quiet)
+        textindex.seal(staging / "store")  # once the store is closed: its files no longer change
         _fsync_dir(staging)
         os.replace(staging, final)
         # commit: ONE atomic rename of the `current` link switches store, graphs and reports together
@@ -207,20 +209,8 @@ def ontology_text() -> str:
 
 def check_store_free(path: Path) -> None:
     """Refuse early (exit 2, nothing touched) when another process holds the current store."""
-    if not (path / "CURRENT").exists():
-        return
-    import pyoxigraph as ox
-
-    try:
-        held = ox.Store(str(path))
-    except OSError as exc:
-        if "lock" in str(exc).lower():
-            raise StoreInUseError(
-                f"{path}: store in use by another process (a build, a Python session or "
-                f"'goalgraph serve'/'oxigraph serve'); close it first") from exc
-        return  # unreadable old store: the build replaces it
-    del held
-    gc.collect()
+    if (path / "CURRENT").exists():
+        refuse_if_in_use(path)
 
 
 def _pid_alive(name: str) -> bool:
@@ -387,6 +377,13 @@ def add_summaries(store: GraphStore, base: str, quiet: bool = True) -> None:
     with Step("summarising", 1, "graphs", quiet=quiet) as step:
         step.extra["triples"] = summaries.materialize(store, base)
         step.update(1)
+
+
+def add_text_index(store: GraphStore, quiet: bool = True) -> None:
+    """The substring index of names and descriptions that text searches read
+    (:mod:`goalgraph.textindex`); :func:`goalgraph.textindex.seal` it once the store is closed."""
+    with Step("indexing texts", None, "texts", quiet=quiet) as step:
+        step.update(textindex.build(store))
 
 
 def after_load(store: GraphStore, out: Path, result: Result, quiet: bool = True) -> None:

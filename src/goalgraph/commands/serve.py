@@ -50,10 +50,9 @@ def check_store_free(path: Path) -> None:
     """Raise unless ``path`` is a store that no other process holds open."""
     if not (path / "CURRENT").is_file():
         raise GoalgraphError(f"{path}: no store here (run 'goalgraph build' first)")
-    from goalgraph.store import GraphStore
+    from goalgraph.store import refuse_if_in_use
 
-    probe = GraphStore.open(path)  # takes the RocksDB lock, or raises StoreInUseError
-    probe.close()
+    refuse_if_in_use(path)  # without opening it: a read-write open may compact the store
 
 
 def command(binary: str, store: Path, port: int, union: bool = True, timeout_s: int | None = None) -> list[str]:

@@ -1,0 +1,45 @@
+"""`goalgraph index [--store DIR] [--check] [--quiet]`: (re)build the text index of a store.
+
+``goalgraph build`` writes the index; a store written since (``goalgraph load``-style updates, a
+SPARQL update through a server, or a compaction by a read-write open) makes it stale, and text
+searches then scan every name and description until it is rebuilt (:mod:`goalgraph.textindex`).
+``--check`` only tells whether it is current (exit 0) or not (exit 1).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from goalgraph.errors import UsageError
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--store", default="build/store", help="embedded store folder (default: build/store)")
+    parser.add_argument("--check", action="store_true", help="only report whether the index is current")
+    parser.add_argument("--quiet", action="store_true", help="no progress or summary lines")
+
+
+def run(args) -> int:
+    from goalgraph import textindex
+    from goalgraph.progress import Step
+    from goalgraph.store import GraphStore, refuse_if_in_use
+
+    path = Path(args.store)
+    if not (path / "CURRENT").is_file():
+        raise UsageError(f"{path}: no store here (run 'goalgraph build' first)")
+    if args.check:
+        state = textindex.status(path)
+        if not args.quiet:
+            print(f"{path}: text index {state}")
+        return 0 if state == "current" else 1
+    refuse_if_in_use(path)  # no writer may change the store while it is indexed
+    store = GraphStore.open(path, read_only=True)
+    try:
+        with Step("indexing texts", None, "texts", quiet=args.quiet, prog="goalgraph index",
+                  stream=sys.stderr) as step:
+            step.update(textindex.build(store))
+    finally:
+        store.close()
+    textindex.seal(path)
+    return 0
