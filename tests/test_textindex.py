@@ -85,7 +85,7 @@ def test_the_index_finds_every_node_the_query_would(store, built, needle):
     assert set(textindex.nodes_containing(built / "store", needle)) == expected
 
 
-def test_a_written_store_is_scanned_until_it_is_indexed_again(copy):
+def test_a_written_store_is_scanned_until_it_is_indexed_again(copy, capsys):
     assert textindex.status(copy) == "current"
     with GraphStore.open(copy) as st:
         st.store.add(ox.Quad(ox.NamedNode("urn:x:new"), ox.NamedNode(str(SKOS.prefLabel)), ox.Literal("独一无二的名称"),
@@ -97,6 +97,8 @@ def test_a_written_store_is_scanned_until_it_is_indexed_again(copy):
         text = Q.with_values(SEARCH.text, bindings)
         assert Q._narrowed(st, SEARCH, bindings, text) == text  # stale: the query scans
     assert cli.main(["index", "--store", str(copy), "--check", "--quiet"]) == 1
+    assert cli.main(["query", "search-indicators", "--store", str(copy), "-p", "text=独一无二", "-f", "csv"]) == 0
+    assert "text index of" in capsys.readouterr().err  # the user is told why it scans
     assert cli.main(["index", "--store", str(copy), "--quiet"]) == 0
     assert cli.main(["index", "--store", str(copy), "--check", "--quiet"]) == 0
     assert textindex.nodes_containing(copy, "独一无二") == ["urn:x:new"]
@@ -178,3 +180,9 @@ def test_in_use_sees_this_process_and_leaves_its_lock(copy):
     finally:
         holder.close()
     assert not in_use(copy)
+
+
+def test_no_note_while_the_index_is_current(built, capsys):
+    assert cli.main(["query", "search-indicators", "--store", str(built / "store"), "-f", "csv"]) == 0
+    out = capsys.readouterr()
+    assert "补贴" in out.out and "text index" not in out.err

@@ -84,11 +84,23 @@ def _execute(saved: Q.SavedQuery, bindings, args) -> Q.QueryResult:
             raise UsageError(f"{directory}: no store here (run 'goalgraph build' first)")
         raise UsageError(f"no data: {DEFAULT_STORE} does not exist; run 'goalgraph build' or give "
                          "--graph FILE, --store DIR or --endpoint URL")
+    _note_text_index(saved, directory)
     store = GraphStore.open(directory, read_only=True)
     try:
         return Q.run_on_store(store, saved, bindings)
     finally:
         store.close()
+
+
+def _note_text_index(saved: Q.SavedQuery, directory: Path) -> None:
+    """Say on stderr why a text search scans the store when its index is not current."""
+    from goalgraph import textindex
+
+    if any(p.narrows for p in saved.params):
+        state = textindex.status(directory)
+        if state != "current":
+            print(f"goalgraph query: the text index of {directory} is {state}: {saved.name} reads every "
+                  f"name and description (goalgraph index --store {directory} rebuilds it)", file=sys.stderr)
 
 
 def _rdflib_graph(path: Path):
