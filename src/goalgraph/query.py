@@ -860,9 +860,26 @@ must reach the store's indexes:
   before the guard is seen (`budget-by-department`: 6.9 s at province scale, 0.1 s now).
   `test_queries_read_whole_only_what_they_list` runs every plan with `--stats` on the fixture with
   summaries and allows each query to read whole only the table it lists.
-* A substring search has no index to seek: `search-indicators` reads every name and description
-  literal once (`VALUES` of the two properties and a `BIND` of the needle as one group element, so
-  the scan comes first and tests each literal as it is read) and joins the rest per match.
+* A listing selects its rows from the pattern that picks them, not from its class: a seek costs
+  ~15 µs at province scale, a triple read in a scan ~0.3 µs. The category values
+  (`VALUES ?cat {…} ?ind gg:indicatorCategory ?cat`, an index range), the values of a property
+  read once and filtered as read (`nonstandard-doc-numbers`), a label scan (`satisfaction-targets`:
+  97 s at province scale, 40 s now); the class is then tested per match
+  (`OPTIONAL { ?x a ?c . FILTER(?c = C) }` + `BOUND`). Patterns joined after a `UNION` are read whole:
+  put them in each branch or in `OPTIONAL` + `BOUND`, and keep a node the outer `OPTIONAL`s start
+  from (`?owner`) bound by a required pattern, or they are hash-joined over the whole store.
+* When every node of the table is needed (every milestone, every summary cell), read each of its
+  properties whole in its own sub-select (`{ SELECT ?m ?amount WHERE { ?m gg:cumulativeAmount ?amount } }`),
+  which Oxigraph hash-joins, where a group of triple patterns costs one seek per node and property
+  (`plans-short-of-budget`: 15 s at province scale, 5 s now).
+* A `VALUES` table in one group with a triple pattern is read first (a seek per row of the table):
+  look the symbol of a value up in a nested `OPTIONAL { VALUES … }` + `FILTER(BOUND(…))`.
+* A substring search starts from the store's text index when it is current (`narrows: ind`: a
+  `VALUES` block of the matching nodes); without one, `search-indicators` reads every name and
+  description literal once (`VALUES` of the two properties and a `BIND` of the needle as one group
+  element, so the scan comes first and tests each literal as it is read). Either way the rest is
+  read per match, as `OPTIONAL` + `BOUND`: joined as triple patterns to a `VALUES`-bound node,
+  Oxigraph's planner reads every indicator first.
 
 ## Queries
 """
