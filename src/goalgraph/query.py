@@ -444,18 +444,16 @@ def _narrowed(store, query: SavedQuery | str, bindings: dict[str, Any], text: st
             nodes = textindex.nodes_containing(store.path, str(bindings[p.name]))
             if nodes is not None:
                 iris = "\n    ".join(f"<{iri}>" for iri in nodes)
-                has_sub = bool(_subselect_braces(text, {p.narrows}))
                 text = _inject_block(text, f"\n  VALUES ?{p.narrows} {{\n    {iris}\n  }}\n", {p.narrows},
-                                     outermost=not has_sub, subselects=has_sub)
+                                     outermost=not _subselect_braces(text, {p.narrows}))
     return text
 
 
-def _inject_block(text: str, block: str, names: set[str], outermost: bool, subselects: bool = True) -> str:
+def _inject_block(text: str, block: str, names: set[str], outermost: bool) -> str:
     """``block`` at the start of the outermost WHERE group (``outermost``) and of every sub-select
     group that mentions one of ``names``."""
     at = _where_brace(text)
-    spots = ([at] if outermost else []) + ([i for i in _subselect_braces(text, names) if i != at]
-                                           if subselects else [])
+    spots = ([at] if outermost else []) + [i for i in _subselect_braces(text, names) if i != at]
     for i in sorted(spots, reverse=True):
         text = text[:i] + block + text[i:]
     return text

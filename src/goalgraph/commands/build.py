@@ -379,10 +379,10 @@ def add_summaries(store: GraphStore, base: str, quiet: bool = True) -> None:
         step.update(1)
 
 
-def add_text_index(store: GraphStore, quiet: bool = True) -> None:
+def add_text_index(store: GraphStore, quiet: bool = True, prog: str = "goalgraph build") -> None:
     """The substring index of names and descriptions that text searches read
     (:mod:`goalgraph.textindex`); :func:`goalgraph.textindex.seal` it once the store is closed."""
-    with Step("indexing texts", None, "texts", quiet=quiet) as step:
+    with Step("indexing texts", None, "texts", quiet=quiet, prog=prog) as step:
         step.update(textindex.build(store))
 
 

@@ -8,7 +8,6 @@ searches then scan every name and description until it is rebuilt (:mod:`goalgra
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from goalgraph.errors import UsageError
@@ -22,7 +21,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from goalgraph import textindex
-    from goalgraph.progress import Step
+    from goalgraph.commands.build import add_text_index
     from goalgraph.store import GraphStore, refuse_if_in_use
 
     path = Path(args.store)
@@ -36,9 +35,7 @@ def run(args) -> int:
     refuse_if_in_use(path)  # no writer may change the store while it is indexed
     store = GraphStore.open(path, read_only=True)
     try:
-        with Step("indexing texts", None, "texts", quiet=args.quiet, prog="goalgraph index",
-                  stream=sys.stderr) as step:
-            step.update(textindex.build(store))
+        add_text_index(store, args.quiet, prog="goalgraph index")
     finally:
         store.close()
     textindex.seal(path)
