@@ -212,9 +212,14 @@ def bench_queries(b: dict, work: Path, report: Report, names: list[str], rdflib_
                    f"triples in {fmt_s(summ.seconds)} s, peak {summ.peak_mb:,.0f} MB (a build step once "
                    "build.py calls it). The Oxigraph columns use them; rdflib reads `graph.nq` without "
                    "them, so equal rows also check summaries = generic aggregates.")
+    report.out(f"Text index: {summ.result['text_index']}.")
     report.out()
     ox = measure("queries oxigraph", "benchmarks.tasks", "queries_oxigraph", timeout=7200,
                  store_dir=str(store), names=names).result
+    from goalgraph import query as Q
+    searches = [n for n in names if any(p.narrows for p in Q.find_query(n).params)]
+    scan = measure("queries oxigraph, no text index", "benchmarks.tasks", "queries_oxigraph_scan",
+                   timeout=7200, store_dir=str(store), names=searches).result if searches else {}
     srv = None
     server = tasks.start_oxigraph_server(str(store), str(work / "server-store"))
     try:
@@ -267,9 +272,16 @@ def bench_queries(b: dict, work: Path, report: Report, names: list[str], rdflib_
         p = rl["_parse"]
         report.out(f"rdflib parse of graph.nq: {fmt_s(p.get('parsed'))} s, peak {p.get('peak_mb', 0):,.0f} MB "
                    "(not included above).")
+    for n in scan:
+        a, o = scan[n], ox.get(n, {})
+        if "error" in a or "error" in o:
+            continue
+        same = "the same rows" if a["digest"] == o["digest"] else "≠rows"
+        report.out(f"`{n}` without the text index (a scan of every name and description): "
+                   f"{fmt_s(min(a['s']))} s, {ratio(min(a['s']), min(o['s']))} the time with it ({same}).")
     if srv is None:
         report.out("Oxigraph server: skipped (no `oxigraph` binary in the venv).")
-    report.out(f"Virtuoso: not run by this harness (see benchmarks/README or TOOLING.md §3.2 for the 10M numbers).")
+    report.out("Virtuoso: not run by this harness (see benchmarks/README or TOOLING.md §3.2 for the 10M numbers).")
     report.out(f"Queries at or over 1 s (best run): {', '.join(slow) if slow else 'none'}")
     report.out()
 
