@@ -85,6 +85,17 @@ def test_the_index_finds_every_node_the_query_would(store, built, needle):
     assert set(textindex.nodes_containing(built / "store", needle)) == expected
 
 
+def test_a_needle_in_many_texts_is_scanned(store, built):
+    """Past SCAN_SHARE of the texts, binding the matches costs more than the scan: none are bound."""
+    counts = textindex._meta(textindex.path_of(built / "store"))
+    assert len(_sparql_matches(store, "服务")) > textindex.SCAN_SHARE * int(counts["texts"])
+    assert textindex.nodes_containing(built / "store", "服务") is None
+    bindings = Q.bind_params(SEARCH, {"text": "服务"})
+    text = Q.with_values(SEARCH.text, bindings)
+    assert Q._narrowed(store, SEARCH, bindings, text) == text
+    assert Q.run_on_store(store, SEARCH, bindings).rows
+
+
 def test_a_written_store_is_scanned_until_it_is_indexed_again(copy, capsys):
     assert textindex.status(copy) == "current"
     with GraphStore.open(copy) as st:

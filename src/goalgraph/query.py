@@ -780,7 +780,8 @@ blank line or SPARQL:
   current text index (`goalgraph build` writes it; `goalgraph index` rebuilds it), the nodes whose
   `skos:prefLabel` or `dct:description` contains the value (case-insensitive) are bound as
   `VALUES ?VAR { … }` at the start of the sub-selects that use `?VAR` (else of the outermost
-  group). The index only narrows: the query must still test the text itself, and give the same
+  group), unless they are more than 5 % of the indexed texts (then the scan is cheaper). The index
+  only narrows: the query must still test the text itself, and give the same
   rows without the index (as on rdflib, a server, or a stale index), reading `?VAR`'s other
   properties per row (`search-indicators`).
 * `goalgraph query` only runs queries (SELECT, CONSTRUCT, ASK, DESCRIBE); text containing an update
