@@ -41,6 +41,11 @@ def path_of(store_dir: str | Path) -> Path:
     return Path(store_dir) / FILE
 
 
+def _unsealed(store_dir: str | Path) -> Path:
+    """Where :func:`build` writes the index and :func:`seal` finds it."""
+    return Path(store_dir) / f"{FILE}.tmp-{os.getpid()}"
+
+
 def fingerprint(store_dir: str | Path) -> dict:
     """What tells whether the store's data changed: the names and sizes of RocksDB's table files,
     and of its non-empty write-ahead logs (a write lands in a log, later in a new table file)."""
@@ -67,14 +72,13 @@ def build(store) -> int:
     number of texts."""
     if store.path is None:
         raise GoalgraphError("a text index belongs to a store on disk")
-    target = path_of(store.path)
-    tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
+    tmp = _unsealed(store.path)
     try:
         tmp.unlink(missing_ok=True)
         return _write(store, tmp)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
-        raise GoalgraphError(f"{target}: cannot write the text index: {exc}") from exc
+        raise GoalgraphError(f"{path_of(store.path)}: cannot write the text index: {exc}") from exc
 
 
 def _write(store, tmp: Path) -> int:
@@ -110,7 +114,6 @@ def _write(store, tmp: Path) -> int:
             result = store.store.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o FILTER(ISLITERAL(?o)) }}",
                                        use_default_graph_as_union=True)
             result.serialize(_Lines(add), format=ox.QueryResultsFormat.TSV)
-        add([])
         db.executemany("INSERT INTO text VALUES (?, ?)", batch)
         count += len(batch)
         # a blank node cannot be bound from outside a query: with one among the texts, searches scan
@@ -130,8 +133,7 @@ def _write(store, tmp: Path) -> int:
 def seal(store_dir: str | Path) -> None:
     """Record the (closed) store's :func:`fingerprint` in the index built by :func:`build` and put
     it in place."""
-    target = path_of(store_dir)
-    tmp = target.with_name(target.name + f".tmp-{os.getpid()}")
+    tmp = _unsealed(store_dir)
     if not tmp.is_file():
         raise GoalgraphError(f"{tmp}: no text index to seal (textindex.build first)")
     db = sqlite3.connect(tmp)
@@ -140,22 +142,27 @@ def seal(store_dir: str | Path) -> None:
         db.commit()
     finally:
         db.close()
-    os.replace(tmp, target)
+    os.replace(tmp, path_of(store_dir))
 
 
 def status(store_dir: str | Path | None) -> str:
     """``"current"``, ``"stale"`` (the store changed since), ``"partial"`` (texts of blank nodes,
     which no ``VALUES`` block can name) or ``"missing"``."""
+    return _state(store_dir)[0]
+
+
+def _state(store_dir: str | Path | None) -> tuple[str, dict[str, str]]:
+    """:func:`status` and the index's meta table."""
     if store_dir is None or not path_of(store_dir).is_file():
-        return "missing"
+        return "missing", {}
     meta = _meta(path_of(store_dir))
     try:
         recorded = json.loads(meta["fingerprint"])
     except (KeyError, ValueError):
-        return "stale"
+        return "stale", meta
     if not _unchanged(recorded, fingerprint(store_dir)):
-        return "stale"
-    return "current" if meta.get("blank_nodes") == "0" else "partial"
+        return "stale", meta
+    return ("current" if meta.get("blank_nodes") == "0" else "partial"), meta
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -178,7 +185,8 @@ def nodes_containing(store_dir: str | Path | None, needle: str) -> list[str] | N
     """The IRIs of the nodes with an indexed text containing ``needle`` (case-insensitive), in IRI
     order; None (then the query scans) unless the store has a current index and they are at most
     :data:`SCAN_SHARE` of its texts."""
-    if status(store_dir) != "current":
+    state, meta = _state(store_dir)
+    if state != "current":
         return None
     needle = needle.lower()
     db = _read_only(path_of(store_dir))
@@ -190,7 +198,6 @@ def nodes_containing(store_dir: str | Path | None, needle: str) -> list[str] | N
         else:
             rows = db.execute("SELECT DISTINCT node FROM text WHERE instr(text, ?) > 0 ORDER BY node", (needle,))
         nodes = [node for (node,) in rows]
-        texts = int(dict(db.execute("SELECT key, value FROM meta")).get("texts", 0))
     finally:
         db.close()
-    return nodes if len(nodes) <= SCAN_SHARE * texts else None
+    return nodes if len(nodes) <= SCAN_SHARE * int(meta.get("texts", 0)) else None
