@@ -197,3 +197,18 @@ def test_no_note_while_the_index_is_current(built, capsys):
     assert cli.main(["query", "search-indicators", "--store", str(built / "store"), "-f", "csv"]) == 0
     out = capsys.readouterr()
     assert "补贴" in out.out and "text index" not in out.err
+
+
+def test_in_use_without_proc_opens_the_store(copy, monkeypatch):
+    """Where /proc cannot tell which files this process holds, RocksDB's own refusal decides."""
+    from goalgraph import store as store_module
+
+    monkeypatch.setattr(store_module, "_PROC_FDS", copy / "no-proc-here")
+    assert not in_use(copy)
+    child = subprocess.Popen([sys.executable, "-c", HOLD, str(copy)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "open"
+        assert in_use(copy)
+    finally:
+        child.communicate("", timeout=60)

@@ -239,7 +239,10 @@ def in_use(path: str | Path) -> bool:
     lock = Path(path) / "LOCK"
     if not lock.is_file():
         return False  # no store: nobody holds it
-    if _open_in_this_process(lock):
+    here = _open_in_this_process(lock)
+    if here is None:  # not Linux: open the store itself (RocksDB refuses a held one)
+        return _open_refused(path)
+    if here:
         # never open the file here: closing any descriptor of it drops this process's lock
         return True
     try:
@@ -255,14 +258,26 @@ def in_use(path: str | Path) -> bool:
     return False
 
 
-def _open_in_this_process(path: Path) -> bool:
-    """Whether this process has ``path`` open (Linux ``/proc``; elsewhere it cannot tell, and says
-    yes: then the store is not probed, only reported as possibly in use)."""
-    fds = Path("/proc/self/fd")
-    if not fds.is_dir():  # pragma: no cover - not Linux
-        return True
+def _open_refused(path: str | Path) -> bool:
+    """Whether RocksDB refuses to open the store for its lock (a read-write open: it may compact)."""
+    try:
+        held = ox.Store(str(path))
+    except OSError as exc:
+        return "lock" in str(exc).lower()
+    del held
+    gc.collect()
+    return False
+
+
+_PROC_FDS = Path("/proc/self/fd")
+
+
+def _open_in_this_process(path: Path) -> bool | None:
+    """Whether this process has ``path`` open (Linux ``/proc``; None elsewhere: it cannot tell)."""
+    if not _PROC_FDS.is_dir():
+        return None
     target = path.resolve()
-    for fd in fds.iterdir():
+    for fd in _PROC_FDS.iterdir():
         try:
             if fd.resolve() == target:
                 return True
