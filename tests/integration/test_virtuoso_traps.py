@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -119,8 +120,17 @@ def test_partial_anytime_answer_raises(vurl):
     # (a 3-way cross product over every graph was refused before running: "estimated execution time")
     heavy = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{PAGING_PREFIX}big> "
              "{ ?a ?p ?b . ?c ?q ?d FILTER(STR(?b) < STR(?d)) } }")
-    with pytest.raises(EndpointError, match="partial result.*S1TAT"):
-        ep.select(heavy)
+    # Under load Virtuoso sometimes cancels instead (SR203 "Async statement killed by SQLCancel",
+    # an HTTP error): that must raise too, and a later attempt shows the partial-result trap
+    errors = []
+    for _ in range(5):
+        with pytest.raises(EndpointError) as exc:
+            ep.select(heavy)
+        errors.append(str(exc.value))
+        if re.search("partial result.*S1TAT", errors[-1]):
+            break
+    else:
+        pytest.fail(f"no partial (anytime) answer in 5 attempts: {errors}")
 
 
 def test_virtuoso_put_is_not_atomic_but_put_graph_is_safe(published, vurl, monkeypatch):
