@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,9 +17,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from goalgraph import cli, convert
+from goalgraph import cli, convert, textindex
 from goalgraph import ntriples as nt
 from goalgraph.commands import build
+from goalgraph.errors import GoalgraphError
+from goalgraph.pipeline import Beside
 from goalgraph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +52,22 @@ def store_count(out: Path) -> int:
 
     with GraphStore.open(out / "store", read_only=True) as st:
         return st.count() - st.count(summary_graph())
+
+
+def store_quads(out: Path) -> tuple[int, list[str]]:
+    """The number of quads in a built store and those without blank nodes (in the ontology: their
+    labels differ from store to store)."""
+    with GraphStore.open(out / "store", read_only=True) as st:
+        plain = [str(q) for q in st.store if not any(isinstance(t, ox.BlankNode) for t in q)]
+        return len(st.store), sorted(plain)
+
+
+def index_rows(out: Path) -> list[tuple[str, str]]:
+    db = sqlite3.connect(textindex.path_of(out / "store"))
+    try:
+        return sorted(db.execute("SELECT node, text FROM text"))
+    finally:
+        db.close()
 
 
 @pytest.fixture(scope="module")
@@ -236,6 +256,12 @@ def test_validated_builds_give_byte_identical_reports_whatever_the_workers(small
         assert gg_build(inputs, tmp_path / w, "--workers", w) == 0
     for name in ("graph.nq", "graph.ttl", "report.ttl", "report.md"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+    # with 2 workers a child process computed the summaries and the text index while this one
+    # validated: the same store (summaries included) and the same index, sealed
+    assert store_quads(tmp_path / "1") == store_quads(tmp_path / "2")
+    for w in ("1", "2"):
+        assert textindex.status(tmp_path / w / "store") == "current"
+    assert index_rows(tmp_path / "1") == index_rows(tmp_path / "2") != []
     # the workers' Core results = pySHACL Core on each document graph of the store (with what
     # the rules entailed), as validate_graph computes them without the workers
     from goalgraph.summaries import summary_graph
@@ -247,6 +273,25 @@ def test_validated_builds_give_byte_identical_reports_whatever_the_workers(small
     actual = _report_keys(tmp_path / "2" / "report.ttl", core_only=True)
     assert len(actual) >= 10
     assert actual == expected
+
+
+def test_beside_returns_the_childs_result_and_raises_its_errors(tmp_path):
+    with Beside(sorted, [3, 1, 2]) as side:
+        assert side.result() == [1, 2, 3]
+    with Beside(GraphStore.open, str(tmp_path / "nothing"), True) as side:  # a GoalgraphError there
+        with pytest.raises(GoalgraphError, match="no store here"):
+            side.result()
+
+
+def test_beside_raises_when_the_child_dies_and_kills_it_when_left_early():
+    with Beside(os._exit, 3) as side:
+        with pytest.raises(GoalgraphError, match="exit code 3"):
+            side.result()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        with Beside(time.sleep, 60) as side:
+            raise KeyboardInterrupt
+    assert not side._process.is_alive() and time.monotonic() - start < 30
 
 
 def test_worker_core_results_equal_the_store_path_without_reasoning(tmp_path):

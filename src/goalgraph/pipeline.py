@@ -24,6 +24,7 @@ gives the same resolutions, the same documents and the same "first cited in" doc
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 import pickle
 import shutil
@@ -294,6 +295,52 @@ def _die_with_parent(parent: int) -> None:
         pass
     if os.getppid() != parent:
         os._exit(1)
+
+
+class Beside:
+    """``fn(*args)`` in a spawned child process while this one goes on::
+
+        with Beside(fn, a, b) as side:
+            ...            # this process's work
+            x = side.result()
+
+    Spawned, not forked: a forked child shares this process's pages, and copies them as its
+    garbage collector touches them (gigabytes after a province's conversion). A ``GoalgraphError``
+    in the child is raised here by ``result``; a child that dies raises one too; leaving the block
+    early kills the child."""
+
+    def __init__(self, fn: Callable, *args):
+        context = multiprocessing.get_context("spawn")
+        self._recv, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_beside_main, args=(send, os.getpid(), fn, args),
+                                        daemon=True)
+        self._send = send
+
+    def __enter__(self) -> "Beside":
+        self._process.start()
+        self._send.close()  # the child holds the only writer: its death ends recv with EOFError
+        return self
+
+    def result(self):
+        try:
+            value = self._recv.recv()
+        except EOFError:
+            self._process.join()
+            raise GoalgraphError(f"the process beside this one stopped (exit code "
+                                 f"{self._process.exitcode}) without a result") from None
+        return _unwrap(value)
+
+    def __exit__(self, *exc) -> None:
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._recv.close()
+
+
+def _beside_main(send, parent: int, fn: Callable, args: tuple) -> None:
+    _die_with_parent(parent)
+    send.send(_guard(fn)(*args))
+    send.close()
 
 
 def _result(future):

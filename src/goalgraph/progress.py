@@ -56,6 +56,17 @@ class Step:
         if exc_type is None and not self.quiet:
             print(f"{self.prog}: {self.line()}", file=self.stream, flush=True)
 
+    @classmethod
+    def done_elsewhere(cls, name: str, n: int, unit: str, seconds: float, quiet: bool = False,
+                       prog: str = "goalgraph build", stream=None, **extra: int) -> "Step":
+        """The line of a step another process ran, which took ``seconds`` there."""
+        step = cls(name, total=n, unit=unit, quiet=quiet, prog=prog, stream=stream)
+        step.live = False
+        step.n, step.extra = n, dict(extra)
+        step.start = time.perf_counter() - seconds
+        step.__exit__(None, None, None)
+        return step
+
     # -- updates -------------------------------------------------------------------------------
     def update(self, n: int = 1, **extra: int) -> None:
         self.n += n

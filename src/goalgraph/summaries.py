@@ -549,8 +549,22 @@ def _basis_rows(t: _Tables) -> list[dict]:
 def materialize(store, base: str = DEFAULT_DATA_BASE) -> int:
     """(Re)compute every summary of ``store`` (a :class:`goalgraph.store.GraphStore`) into the named
     graph ``{base}graph/summaries``, replacing what was there. Returns the number of triples written."""
+    return write(store, summary_quads(store, base), base)
+
+
+def write(store, quads: list[ox.Quad], base: str = DEFAULT_DATA_BASE) -> int:
+    """Replace the summaries graph of ``store`` with ``quads`` (from :func:`summary_quads`,
+    perhaps of a read-only open of the same store in another process)."""
     g = ox.NamedNode(summary_graph(base))
     store.store.remove_graph(g) if store.store.contains_named_graph(g) else None
+    store.store.extend(quads)
+    store.flush()
+    return len(quads)
+
+
+def summary_quads(store, base: str = DEFAULT_DATA_BASE) -> list[ox.Quad]:
+    """The quads of the summaries graph of ``store`` (read only)."""
+    g = ox.NamedNode(summary_graph(base))
     quads: list[ox.Quad] = []
     rows = compute(store)
 
@@ -587,9 +601,7 @@ def materialize(store, base: str = DEFAULT_DATA_BASE) -> int:
         add(cell, "indicatorCount", r["indicators"])
         add(cell, "exampleBasis", r["example_basis"])
     quads.append(ox.Quad(g, ox.NamedNode(RDF_TYPE), _n("SummaryGraph"), g))
-    store.store.extend(quads)
-    store.flush()
-    return len(quads)
+    return quads
 
 
 def clear(store, base: str = DEFAULT_DATA_BASE) -> None:

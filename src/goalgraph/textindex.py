@@ -41,9 +41,10 @@ def path_of(store_dir: str | Path) -> Path:
     return Path(store_dir) / FILE
 
 
-def _unsealed(store_dir: str | Path) -> Path:
-    """Where :func:`build` writes the index and :func:`seal` finds it."""
-    return Path(store_dir) / f"{FILE}.tmp-{os.getpid()}"
+def _unsealed(store_dir: str | Path, sealer: int | None = None) -> Path:
+    """Where :func:`build` writes the index and :func:`seal`, in process ``sealer`` (default: this
+    one), finds it."""
+    return Path(store_dir) / f"{FILE}.tmp-{sealer or os.getpid()}"
 
 
 def fingerprint(store_dir: str | Path) -> dict:
@@ -66,13 +67,13 @@ def _unchanged(recorded: dict, now: dict) -> bool:
         recorded.get("logs", {}).get(name) == size for name, size in now["logs"].items())
 
 
-def build(store) -> int:
+def build(store, sealer: int | None = None) -> int:
     """Index the texts of ``store`` (a :class:`goalgraph.store.GraphStore` on disk) into
-    ``FILE`` in its directory, unsealed; :func:`seal` it once the store is closed. Returns the
-    number of texts."""
+    ``FILE`` in its directory, unsealed; :func:`seal` it, in process ``sealer`` (default: this
+    one), once the store is closed. Returns the number of texts."""
     if store.path is None:
         raise GoalgraphError("a text index belongs to a store on disk")
-    tmp = _unsealed(store.path)
+    tmp = _unsealed(store.path, sealer)
     try:
         tmp.unlink(missing_ok=True)
         return _write(store, tmp)
