@@ -91,6 +91,23 @@ elif kind == "workers-starting":  # the pool has forked its workers; they have n
         die()
         return future
     concurrent.futures.ProcessPoolExecutor.submit = submit
+elif kind == "validating":        # validating, with the process beside it running
+    from goalgraph import pipeline
+    original_init, original_enter = pipeline.Beside.__init__, pipeline.Beside.__enter__
+    def init(self, fn, *args):    # a child that would outlive the build unless it is stopped
+        original_init(self, time.sleep, 120)
+    def enter(self):
+        original_enter(self)
+        with open(arg, "w") as fh:  # where the test finds the child
+            fh.write(str(self._process.pid))
+        return self
+    pipeline.Beside.__init__, pipeline.Beside.__enter__ = init, enter
+    original_after_load = build.after_load
+    def after_load(*a, **k):
+        time.sleep(1.0)           # the child has started
+        die()
+        return original_after_load(*a, **k)
+    build.after_load = after_load
 from goalgraph.cli import main
 sys.exit(main(["build", *argv]))
 """
@@ -299,6 +316,39 @@ def test_sigkill_while_workers_start_leaves_no_orphans(corpus):
     orphans = processes_mentioning(str(out))
     reap(orphans)
     assert orphans == [], f"worker processes left running after the build was killed: {orphans}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signame", ["SIGKILL", "SIGINT"])
+def test_build_interrupted_while_validating_stops_the_process_beside(corpus, signame):
+    """The summaries and the text index are computed in a spawned child while the build validates:
+    an interrupted build takes it along (SIGINT: the build kills it; SIGKILL: it gets SIGKILL from
+    the kernel when its parent dies) and leaves the old outputs, as at any other point."""
+    pid_file = corpus["base"] / f"beside-{signame}.pid"
+    out, done = interrupt_at(corpus, f"validating:{pid_file}", signame)
+    if signame == "SIGKILL":
+        assert done.returncode == -signal.SIGKILL, done.stderr
+    else:
+        assert done.returncode == 130, done.stderr
+        assert done.stderr.strip().splitlines() == ["goalgraph build: interrupted"], done.stderr
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = _running(child)
+    reap([child] if alive else [])
+    assert not alive, "the process beside validation outlived the build"
+    assert set(check_each_output(corpus, out).values()) == {"old"}
+    assert leftovers(out) == [] or signame == "SIGKILL"  # after SIGKILL the next build cleans up
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not gone, not a zombie)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != b"Z"
 
 
 @pytest.mark.slow

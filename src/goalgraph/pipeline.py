@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -338,6 +339,9 @@ class Beside:
 
 
 def _beside_main(send, parent: int, fn: Callable, args: tuple) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops and kills this child, which would
+    # otherwise print a KeyboardInterrupt traceback under the build's one-line message
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     send.send(_guard(fn)(*args))
     send.close()
