@@ -291,7 +291,21 @@ def test_beside_raises_when_the_child_dies_and_kills_it_when_left_early():
     with pytest.raises(KeyboardInterrupt):
         with Beside(time.sleep, 60) as side:
             raise KeyboardInterrupt
-    assert not side._process.is_alive() and time.monotonic() - start < 30
+    assert side._process.poll() is not None and time.monotonic() - start < 30
+
+
+def test_a_script_without_a_main_guard_builds_once(tmp_path):
+    """The process beside validation is a fresh interpreter: multiprocessing's "spawn" would re-run
+    a caller's unguarded script in it (a second build, which failed the first)."""
+    script = tmp_path / "script.py"
+    script.write_text("from goalgraph import cli\n"
+                      f"cli.main(['build', {str(MINI)!r}, '--out', {str(tmp_path / 'out')!r}, '--workers', '2'])\n",
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    steps = [line.split(":")[1].strip() for line in done.stderr.splitlines()]
+    assert steps == ["reading", "converting and loading", "validating", "summarising", "indexing texts"], done.stderr
+    assert textindex.status(tmp_path / "out" / "store") == "current"
 
 
 def test_worker_core_results_equal_the_store_path_without_reasoning(tmp_path):

@@ -24,11 +24,12 @@ gives the same resolutions, the same documents and the same "first cited in" doc
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import pickle
 import shutil
 import signal
+import subprocess
+import sys
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -299,52 +300,64 @@ def _die_with_parent(parent: int) -> None:
 
 
 class Beside:
-    """``fn(*args)`` in a spawned child process while this one goes on::
+    """``fn(*args)`` in a child process while this one goes on::
 
         with Beside(fn, a, b) as side:
             ...            # this process's work
             x = side.result()
 
-    Spawned, not forked: a forked child shares this process's pages, and copies them as its
-    garbage collector touches them (gigabytes after a province's conversion). A ``GoalgraphError``
-    in the child is raised here by ``result``; a child that dies raises one too; leaving the block
-    early kills the child."""
+    The child is a fresh interpreter (``python -c``), given ``fn`` and ``args`` pickled (``fn`` by
+    reference: a module-level function), not a fork: a forked child shares this process's pages and
+    copies them as its garbage collector touches them (gigabytes after a province's conversion).
+    Nor is it multiprocessing's "spawn", which re-runs the caller's main script when it has no
+    ``if __name__ == "__main__"`` guard. A ``GoalgraphError`` in the child is raised here by
+    ``result``; a child that dies raises one too; leaving the block early kills the child."""
 
     def __init__(self, fn: Callable, *args):
-        context = multiprocessing.get_context("spawn")
-        self._recv, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_beside_main, args=(send, os.getpid(), fn, args),
-                                        daemon=True)
-        self._send = send
+        self._payload = pickle.dumps((os.getpid(), fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        self._process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Beside":
-        self._process.start()
-        self._send.close()  # the child holds the only writer: its death ends recv with EOFError
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}  # as here
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from goalgraph.pipeline import _beside_main; _beside_main()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        try:
+            with self._process.stdin as stdin:
+                stdin.write(self._payload)
+        except BrokenPipeError:  # the child died at once: result() says so, with its exit code
+            pass
         return self
 
     def result(self):
-        try:
-            value = self._recv.recv()
-        except EOFError:
-            self._process.join()
-            raise GoalgraphError(f"the process beside this one stopped (exit code "
-                                 f"{self._process.exitcode}) without a result") from None
-        return _unwrap(value)
+        with self._process.stdout as stdout:
+            data = stdout.read()
+        code = self._process.wait()
+        if code != 0 or not data:
+            raise GoalgraphError(f"the process beside this one stopped (exit code {code}) without a result")
+        return _unwrap(pickle.loads(data))
 
     def __exit__(self, *exc) -> None:
-        if self._process.is_alive():
+        if self._process.poll() is None:
             self._process.kill()
-        self._process.join()
-        self._recv.close()
+        self._process.wait()
+        if not self._process.stdout.closed:
+            self._process.stdout.close()
 
 
-def _beside_main(send, parent: int, fn: Callable, args: tuple) -> None:
+def _beside_main() -> None:
+    """The child of :class:`Beside`: (parent pid, fn, args) pickled on stdin, the pickled result
+    on stdout (the one channel: whatever the work prints goes to stderr)."""
     # Ctrl-C reaches the whole process group: the parent stops and kills this child, which would
     # otherwise print a KeyboardInterrupt traceback under the build's one-line message
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    parent, fn, args = pickle.load(sys.stdin.buffer)
     _die_with_parent(parent)
-    send.send(_guard(fn)(*args))
-    send.close()
+    result = _guard(fn)(*args)
+    with channel:
+        channel.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _result(future):
