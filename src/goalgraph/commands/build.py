@@ -22,8 +22,8 @@ Reading and converting stream one document at a time on ``--workers`` processes
 (:mod:`goalgraph.pipeline`), and this process bulk-loads each chunk's quads into the store as the
 workers finish it; with two or more, validation then runs beside a process that computes the
 summaries and the text index from the same store, read-only. The output bytes do not depend on the
-number of workers. Files are
-written to temporaries and renamed into place at the end. Bad input ends with exit 2 and one line.
+number of workers. Files are written to temporaries and renamed into place at the end. Bad input
+ends with exit 2 and one line.
 Long steps show progress on stderr (a bar on a terminal, one line per step otherwise; none with
 ``--quiet``).
 """
@@ -397,7 +397,7 @@ def validate_beside_summaries(staging: Path, base: str, result: Result, quiet: b
 
 
 def summaries_and_index(store_dir: str, base: str, sealer: int) -> tuple[bytes, int, tuple[float, float]]:
-    """In a child process: the summary quads (as N-Quads: pickling 2·10^5 quads took 20× longer)
+    """In a child process: the summary quads (as N-Quads: pickling 2·10^5 quads took 16× longer)
     and the text index (for process ``sealer`` to seal) of the store at ``store_dir``, opened
     read-only, and the seconds each took."""
     with GraphStore.open(store_dir, read_only=True) as store:
