@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -160,17 +161,24 @@ s.close()
 """
 
 
+@contextmanager
+def held_elsewhere(path: Path):
+    """The store at ``path`` open read-write in another process for the duration of the block."""
+    child = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "open"
+        yield
+    finally:
+        child.communicate("", timeout=60)
+
+
 def test_in_use_probes_without_opening(copy):
     before = textindex.fingerprint(copy)
     assert not in_use(copy)
     assert textindex.fingerprint(copy) == before and textindex.status(copy) == "current"
-    child = subprocess.Popen([sys.executable, "-c", HOLD, str(copy)], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "open"
+    with held_elsewhere(copy):
         assert in_use(copy)
-    finally:
-        child.communicate("", timeout=60)
     assert not in_use(copy)
     assert not in_use(copy.parent / "nothing")
 
@@ -205,10 +213,5 @@ def test_in_use_without_proc_opens_the_store(copy, monkeypatch):
 
     monkeypatch.setattr(store_module, "_PROC_FDS", copy / "no-proc-here")
     assert not in_use(copy)
-    child = subprocess.Popen([sys.executable, "-c", HOLD, str(copy)], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
-    try:
-        assert child.stdout.readline().strip() == "open"
+    with held_elsewhere(copy):
         assert in_use(copy)
-    finally:
-        child.communicate("", timeout=60)
