@@ -5,14 +5,20 @@ Runs a saved query (``queries/NAME.rq``, or a ``.rq`` file given by path). The d
 of: ``--graph FILE`` (loaded into an in-memory Oxigraph store; rdflib's engine only with
 ``--engine rdflib``), ``--store DIR`` (an embedded store, opened read-only), ``--endpoint URL`` (a
 remote SPARQL 1.1 query endpoint); without one, ``build/store`` when it exists.
+
+On an embedded store, the output of a query that took a second or more is kept inside the store
+directory and given again while the store is unchanged (:mod:`goalgraph.resultcache`; ``--no-cache``
+runs the query anyway).
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from goalgraph import query as Q
+from goalgraph import resultcache
 from goalgraph.errors import GoalgraphError, UsageError
 
 DEFAULT_STORE = Path("build/store")
@@ -34,6 +40,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--server", default="generic", metavar="KIND",
                         help="kind of the --endpoint server: generic (default), oxigraph or virtuoso")
     parser.add_argument("--out", "-o", metavar="FILE", help="write the result to FILE instead of stdout")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="run the query on the store even when its result is kept from an earlier run")
 
 
 def run(args) -> int:
@@ -49,9 +57,43 @@ def run(args) -> int:
             raise UsageError(f"{saved.name} is a {saved.form} query: --format must be one of {', '.join(wanted)}")
     if args.engine == "rdflib" and not args.graph:
         raise UsageError("--engine rdflib needs --graph FILE")
-    result = _execute(saved, bindings, args)
-    _write(Q.format_result(result, args.format), args.out)
+    directory = _store_directory(args)
+    if directory is None or args.no_cache:
+        text = Q.format_result(_execute(saved, bindings, args), args.format)
+    else:
+        text = _kept_or_run(saved, bindings, args, directory)
+    _write(text, args.out)
     return 0
+
+
+def _kept_or_run(saved: Q.SavedQuery, bindings, args, directory: Path) -> str:
+    """The output kept from an earlier run on the unchanged store, else the query's (kept when it
+    took :data:`resultcache.MIN_SECONDS` or more and the store did not change meanwhile)."""
+    fmt, text_run = args.format or "default", Q.with_values(saved.text, bindings)
+    before = resultcache.fingerprint_id(directory)
+    kept = resultcache.get(directory, before, text_run, fmt)
+    if kept is not None:
+        print(f"goalgraph query: {saved.name}: the output kept from an earlier run (the store has not changed "
+              "since; --no-cache runs the query)", file=sys.stderr)
+        return kept
+    start = time.monotonic()
+    text = Q.format_result(_execute(saved, bindings, args), args.format)
+    if time.monotonic() - start >= resultcache.MIN_SECONDS and resultcache.fingerprint_id(directory) == before:
+        resultcache.put(directory, before, text_run, fmt, text)
+    return text
+
+
+def _store_directory(args) -> Path | None:
+    """The embedded store the query runs on (None for --endpoint or --graph)."""
+    if args.endpoint or args.graph:
+        return None
+    directory = Path(args.store) if args.store else DEFAULT_STORE
+    if not directory.exists():
+        if args.store:
+            raise UsageError(f"{directory}: no store here (run 'goalgraph build' first)")
+        raise UsageError(f"no data: {DEFAULT_STORE} does not exist; run 'goalgraph build' or give "
+                         "--graph FILE, --store DIR or --endpoint URL")
+    return directory
 
 
 def _execute(saved: Q.SavedQuery, bindings, args) -> Q.QueryResult:
@@ -78,12 +120,7 @@ def _execute(saved: Q.SavedQuery, bindings, args) -> Q.QueryResult:
             raise UsageError(f"{path}: cannot load: {exc}") from exc
         return Q.run_on_store(store, saved, bindings)
     from goalgraph.store import GraphStore
-    directory = Path(args.store) if args.store else DEFAULT_STORE
-    if not directory.exists():
-        if args.store:
-            raise UsageError(f"{directory}: no store here (run 'goalgraph build' first)")
-        raise UsageError(f"no data: {DEFAULT_STORE} does not exist; run 'goalgraph build' or give "
-                         "--graph FILE, --store DIR or --endpoint URL")
+    directory = _store_directory(args)
     _note_text_index(saved, directory)
     store = GraphStore.open(directory, read_only=True)
     try:
