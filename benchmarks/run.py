@@ -279,6 +279,14 @@ def bench_queries(b: dict, work: Path, report: Report, names: list[str], rdflib_
         same = "the same rows" if a["digest"] == o["digest"] else "≠rows"
         report.out(f"`{n}` without the text index (a scan of every name and description): "
                    f"{fmt_s(min(a['s']))} s, {ratio(min(a['s']), min(o['s']))} the time with it ({same}).")
+    kept = tasks.queries_kept(str(store), slow) if slow else {}
+    for n, k in kept.items():
+        if "error" in k:
+            report.out(f"`{n}` through `goalgraph query`: error: {k['error']}")
+            continue
+        how = "the output kept by the first run" if k["kept"] else "run again (not kept)"
+        report.out(f"`{n}` through `goalgraph query --store`: first run {fmt_s(k['s'][0])} s; again "
+                   f"{fmt_s(k['s'][1])} s, {how}, {'the same bytes' if k['same'] else 'OTHER BYTES'}.")
     if srv is None:
         report.out("Oxigraph server: skipped (no `oxigraph` binary in the venv).")
     report.out("Virtuoso: not run by this harness (see benchmarks/README or TOOLING.md §3.2 for the 10M numbers).")

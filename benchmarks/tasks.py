@@ -225,6 +225,27 @@ def queries_oxigraph_scan(store_dir: str, names: list[str], repeat: int = 2) -> 
     return _time_queries(names, repeat, store=GraphStore(GraphStore.open(store_dir, read_only=True).store))
 
 
+def queries_kept(store_dir: str, names: list[str]) -> dict:
+    """``goalgraph query NAME --store DIR -f csv`` twice, as a user runs it: the first run keeps a slow
+    query's output inside the store (:mod:`goalgraph.resultcache`), the second prints it again.
+    Wall seconds of each (interpreter start included), whether the second was the kept output, and
+    whether the bytes are the same."""
+    out = {}
+    for name in names:
+        runs = []
+        for _ in range(2):
+            t0 = time.perf_counter()
+            p = subprocess.run([sys.executable, "-m", "goalgraph", "query", name, "--store", store_dir, "-f", "csv"],
+                               capture_output=True)
+            runs.append((time.perf_counter() - t0, p))
+        if any(p.returncode for _, p in runs):
+            out[name] = {"error": runs[-1][1].stderr.decode(errors="replace")[-200:]}
+            continue
+        out[name] = {"s": [t for t, _ in runs], "kept": b"kept from an earlier run" in runs[1][1].stderr,
+                     "same": runs[0][1].stdout == runs[1][1].stdout}
+    return out
+
+
 def queries_endpoint(url: str, names: list[str], server: str = "oxigraph", repeat: int = 2) -> dict:
     from goalgraph.endpoint import SparqlEndpoint
     return _time_queries(names, repeat, endpoint=SparqlEndpoint.for_server(server, url, timeout=600))
