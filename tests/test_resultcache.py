@@ -5,6 +5,7 @@ runs the query."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -119,3 +120,15 @@ def test_the_least_recently_used_entries_go_first(tmp_path, monkeypatch):
     assert kept == {"a", "c", "d", "e"}  # 4 × 240 bytes fit; b was the least recently used
     assert not resultcache.put(tmp_path, fp, "f", "csv", "w" * 251)  # over a quarter of the limit
     assert resultcache.get(tmp_path, fp, "f", "csv") is None
+
+
+def test_a_write_interrupted_an_hour_ago_is_cleaned_up(tmp_path):
+    fp = resultcache.fingerprint_id(tmp_path)
+    folder = tmp_path / resultcache.DIR / fp
+    folder.mkdir(parents=True)
+    old, fresh = folder / ".x.csv.tmp-1", folder / ".y.csv.tmp-2"  # another process may be writing y
+    for path in (old, fresh):
+        path.write_text("part", encoding="utf-8")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    assert resultcache.put(tmp_path, fp, "q", "csv", "rows")
+    assert not old.exists() and fresh.exists()

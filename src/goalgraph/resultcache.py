@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 from goalgraph import textindex
@@ -101,12 +102,17 @@ def _drop_others(root: Path, fingerprint: str) -> None:
 
 
 def _evict(folder: Path) -> None:
-    """Delete the least recently used entries until the folder is within :data:`LIMIT_BYTES`."""
-    entries = []
+    """Delete the least recently used entries until the folder is within :data:`LIMIT_BYTES`, and
+    temporary files an interrupted write left an hour ago or more."""
+    entries, now = [], time.time()
     for entry in os.scandir(folder):
-        if entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
-            st = entry.stat()
+        if not entry.is_file(follow_symlinks=False):
+            continue
+        st = entry.stat()
+        if not entry.name.startswith("."):
             entries.append((st.st_mtime, entry.path, st.st_size))
+        elif now - st.st_mtime >= 3600:
+            Path(entry.path).unlink(missing_ok=True)
     total = sum(size for _, _, size in entries)
     for _, path, size in sorted(entries):
         if total <= LIMIT_BYTES:
