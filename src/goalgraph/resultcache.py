@@ -8,12 +8,11 @@ directory inside the store (RocksDB leaves what it does not name alone) and answ
 from there while the store's data files are those it was computed on.
 
 The key is the query text as run (parameters bound), the output format and the code that runs and
-formats queries (:mod:`goalgraph.query`).
-The entries live in a subdirectory named by the store's :func:`goalgraph.textindex.fingerprint`
-(RocksDB's table files and non-empty write-ahead logs): a store written since, or compacted by a
-read-write open, has another fingerprint, so its old entries are never read. They are deleted at the
-next write. Entries are written to a temporary file and renamed into place; a store directory that
-cannot be written to is simply not cached.
+formats queries (:mod:`goalgraph.query`). The entries live in a subdirectory named by the store's
+:func:`goalgraph.textindex.fingerprint` (RocksDB's table files and non-empty write-ahead logs): a
+store written since, or compacted by a read-write open, has another fingerprint, so its old entries
+are never read. They are deleted at the next write. Entries are written to a temporary file and
+renamed into place; a store directory that cannot be written to is simply not cached.
 """
 
 from __future__ import annotations
