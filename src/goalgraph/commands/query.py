@@ -78,8 +78,11 @@ def _kept_or_run(saved: Q.SavedQuery, bindings, args, directory: Path) -> str:
         return kept
     start = time.monotonic()
     text = Q.format_result(_execute(saved, bindings, args), args.format)
-    if time.monotonic() - start >= resultcache.MIN_SECONDS and resultcache.fingerprint_id(directory) == before:
-        resultcache.put(directory, before, text_run, fmt, text)
+    took = time.monotonic() - start
+    if took >= resultcache.MIN_SECONDS and resultcache.fingerprint_id(directory) == before \
+            and resultcache.put(directory, before, text_run, fmt, text):
+        print(f"goalgraph query: {saved.name} took {took:.1f} s; its output is kept for the next run on "
+              "this store while it is unchanged", file=sys.stderr)
     return text
 
 
