@@ -59,7 +59,7 @@ def run(args) -> int:
         raise UsageError("--engine rdflib needs --graph FILE")
     directory = _store_directory(args)
     if directory is None or args.no_cache:
-        text = Q.format_result(_execute(saved, bindings, args), args.format)
+        text = Q.format_result(_execute(saved, bindings, args, directory), args.format)
     else:
         text = _kept_or_run(saved, bindings, args, directory)
     _write(text, args.out)
@@ -77,7 +77,7 @@ def _kept_or_run(saved: Q.SavedQuery, bindings, args, directory: Path) -> str:
               "since; --no-cache runs the query)", file=sys.stderr)
         return kept
     start = time.monotonic()
-    text = Q.format_result(_execute(saved, bindings, args), args.format)
+    text = Q.format_result(_execute(saved, bindings, args, directory), args.format)
     took = time.monotonic() - start
     if took >= resultcache.MIN_SECONDS and resultcache.fingerprint_id(directory) == before \
             and resultcache.put(directory, before, text_run, fmt, text):
@@ -99,7 +99,8 @@ def _store_directory(args) -> Path | None:
     return directory
 
 
-def _execute(saved: Q.SavedQuery, bindings, args) -> Q.QueryResult:
+def _execute(saved: Q.SavedQuery, bindings, args, directory: Path | None) -> Q.QueryResult:
+    """Run on the source ``args`` names; ``directory`` is the embedded store's (:func:`_store_directory`)."""
     if args.endpoint:
         try:
             from goalgraph.endpoint import SparqlEndpoint
@@ -123,7 +124,6 @@ def _execute(saved: Q.SavedQuery, bindings, args) -> Q.QueryResult:
             raise UsageError(f"{path}: cannot load: {exc}") from exc
         return Q.run_on_store(store, saved, bindings)
     from goalgraph.store import GraphStore
-    directory = _store_directory(args)
     _note_text_index(saved, directory)
     store = GraphStore.open(directory, read_only=True)
     try:
