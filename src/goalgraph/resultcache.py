@@ -89,8 +89,11 @@ def put(store_dir: str | Path, fingerprint: str, query_text: str, fmt: str, outp
         except OSError:
             pass
         return False
-    _drop_others(root, fingerprint)
-    _evict(folder)
+    try:  # another process may be tidying up at the same time: the entry is kept either way
+        _drop_others(root, fingerprint)
+        _evict(folder)
+    except OSError:
+        pass
     return True
 
 
@@ -105,9 +108,12 @@ def _evict(folder: Path) -> None:
     temporary files an interrupted write left an hour ago or more."""
     entries, now = [], time.time()
     for entry in os.scandir(folder):
-        if not entry.is_file(follow_symlinks=False):
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            st = entry.stat()
+        except FileNotFoundError:  # deleted by another process since the scan
             continue
-        st = entry.stat()
         if not entry.name.startswith("."):
             entries.append((st.st_mtime, entry.path, st.st_size))
         elif now - st.st_mtime >= 3600:
