@@ -737,7 +737,9 @@ Saved SPARQL queries for policy researchers. Run one with
 CONSTRUCT queries print Turtle (or N-Triples with `--format ntriples`). Without a source,
 `build/store` is used. On an embedded store, the output of a query that took a second or more is
 kept inside the store directory and printed again (with a note on stderr) while the store is
-unchanged; `--no-cache` runs the query anyway. Every query runs unchanged on the embedded Oxigraph store, on rdflib
+unchanged; `--no-cache` runs the query anyway.
+
+Every query runs unchanged on the embedded Oxigraph store, on rdflib
 (`--graph FILE --engine rdflib`, small graphs only) and on remote SPARQL 1.1 servers (Oxigraph
 server, Virtuoso with its union default graph): only standard SPARQL 1.1 functions, labels of
 concepts written into the query (no dependence on the concept schemes being loaded), numbers never
