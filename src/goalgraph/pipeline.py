@@ -23,6 +23,7 @@ gives the same resolutions, the same documents and the same "first cited in" doc
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import pickle
@@ -205,18 +206,15 @@ def convert_chunk(jobs: list[Job], part: str, base: str, prefix_block: bytes,
                 inf.write("".join(added).replace(" .\n", f" {g} .\n").encode("utf-8"))
                 done.entailed += len(added)
             if validate:
-                from goalgraph.validate import WorkerContext, core_results_ntriples, document_results, document_scope_keys
+                from goalgraph.validate import WorkerContext, validate_document
 
-                entailed = "".join(added)
-                core = core_results_ntriples(itertools.chain(r.lines, added))
-                keys = document_scope_keys(lines_text, base) | document_scope_keys(entailed, base)
-                local, context = document_results((lines_text, entailed), core=core, base=base, keys=keys)
-                done.core.extend(core)
-                done.local.extend(local)
-                done.keys.append(sorted(keys))
+                found = validate_document(lines_text, "".join(added), base, lines=itertools.chain(r.lines, added))
+                done.core.extend(found.core)
+                done.local.extend(found.local)
+                done.keys.append(found.keys)
                 if done.context is None:
                     done.context = WorkerContext()
-                done.context.update(context)
+                done.context.update(found.context)
             body = ox.serialize(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), format=fmt, prefixes=pre)
             ttl.write(_strip_prefixes(body, prefix_block))
             done.triples.append(len(r.lines))
@@ -545,3 +543,55 @@ def _unwrap(value):
         err.exit_code = value.exit_code
         raise err
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# validating a store the build wrote, one document graph at a time (goalgraph validate --store)
+
+
+def validate_text(data: bytes, base: str, settings, default_graph: bytes):
+    """A worker's part of :func:`validate_store`: one document graph (N-Triples) validated alone."""
+    from goalgraph.validate import validate_document
+
+    return validate_document(data.decode("utf-8"), "", base, settings, default_graph)
+
+
+def validate_store(store, settings=None, workers: int = 1, quiet: bool = True,
+                   prog: str = "goalgraph validate"):
+    """``validate.validate_graph(store, settings)`` of a store the build wrote, one document graph
+    at a time as the build validates (``validate.store_documents``): this process reads each
+    document's triples from the store and ``workers`` processes validate them alone, on an
+    in-memory store; then the corpus-scope checks run on the whole store. The outcome is the same
+    as validating the whole store at once (tested). The whole store is validated at once when its
+    layout does not allow this; the document-scope checks run on the whole store when a
+    document-scoped node is in two documents (as in the build)."""
+    from goalgraph.progress import Step
+    from goalgraph.validate import WorkerContext, core_results_of_graphs, store_documents, validate_graph
+
+    layout = store_documents(store, settings)
+    if layout is None:
+        return validate_graph(store, settings)
+    base, documents, others = layout
+    default = store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    core: list = []
+    local: list | None = []
+    context: WorkerContext | None = WorkerContext()
+    owner: dict[str, int] = {}  # document-scope key → the document that mentions it
+    tasks = ((store.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)), base, settings, default)
+             for name in documents)
+    # garbage from this thread collected here: pyoxigraph query results must be dropped by the
+    # thread that made them, and the pool's result thread may otherwise run the collector (seen
+    # once: "PyQuerySolutions is unsendable, but is being dropped on another thread")
+    gc.collect()
+    with Step("validating documents", total=len(documents), unit="documents", quiet=quiet, prog=prog) as step:
+        for doc, found in enumerate(ordered(_guard(validate_text), tasks, workers if len(documents) > 1 else 1)):
+            found = _unwrap(found)
+            core.extend(found.core)
+            if local is not None and any(owner.setdefault(k, doc) != doc for k in found.keys):
+                local = context = None  # the document-scope checks run on the whole store instead
+            if local is not None:
+                local.extend(found.local)
+                context.update(found.context)
+            step.update(1)
+    core.extend(core_results_of_graphs(store, others, settings))
+    return validate_graph(store, settings, core=core, local=local, context=context)

@@ -533,6 +533,12 @@ def core_results(store: GraphStore | ox.Store, graph_name: str | None,
     return _run_pyshacl(store_partition(store, graph_name, reads), core, texts=False)
 
 
+def core_results_of_graphs(store: GraphStore, names: list[str], settings: Settings | None = None) -> list[tuple]:
+    """The raw results of the Core shapes on each of the named graphs ``names`` of ``store``, as
+    ``validate_graph`` computes them (compiled where the shapes allow)."""
+    return _core_results_per_graph(store, store, load_shapes(settings), names)
+
+
 def core_results_ntriples(lines: Iterable[str], settings: Settings | None = None,
                           engine: str | None = None) -> list[tuple]:
     """:func:`core_results` of one document graph given as N-Triples lines (each ending in
@@ -670,6 +676,76 @@ def document_results(lines: Iterable[str], settings: Settings | None = None,
         if extra:
             store.store.bulk_load(extra.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return out, document_context(store, raw, base, set(keys))
+
+
+@dataclass
+class DocumentFindings:
+    """What one document graph, validated alone, gives the validation of the store it is in
+    (``validate_graph(..., core=, local=, context=)``): its Core results, the results of the
+    document-scope checks, its :func:`document_scope_keys` (sorted) and the context of those
+    findings (:func:`document_results`)."""
+
+    core: list[tuple]
+    local: list[tuple]
+    keys: list[str]
+    context: "WorkerContext"
+
+
+_LINE_RE = re.compile(r"[^\n]*\n")  # N-Triples lines (not splitlines: U+2028 may be in a literal)
+
+
+def validate_document(text: str, entailed: str, base: str, settings: Settings | None = None,
+                      default_graph: bytes | None = None, lines: Iterable[str] | None = None) -> DocumentFindings:
+    """:class:`DocumentFindings` of one document graph: ``text``, its N-Triples, and ``entailed``,
+    what the rules entail from it (N-Triples, may be empty): exactly the document's named graph in
+    the store. ``lines``: the lines of both, when the caller has them (else ``text`` is split);
+    ``default_graph``: as for :func:`document_sparql_results`. The build runs this in its
+    conversion workers, ``goalgraph validate --store`` on each document graph of the store."""
+    if lines is None:
+        lines = _LINE_RE.findall(text) + _LINE_RE.findall(entailed)
+    core = core_results_ntriples(lines, settings)
+    keys = document_scope_keys(text, base) | document_scope_keys(entailed, base)
+    local, context = document_results((text, entailed), settings, default_graph, core=core, base=base, keys=keys)
+    return DocumentFindings(core, local, sorted(keys), context)
+
+
+def store_documents(store: GraphStore, settings: Settings | None = None) -> tuple[str, list[str], list[str]] | None:
+    """``(base, document graphs, other graphs)`` of a store the build wrote, so that each document
+    graph can be validated alone (:func:`validate_document`), or None when the store's layout does
+    not allow it (then it is validated whole). The layout: every named graph is
+    ``{base}graph/{name}`` for one ``base``; the only other graph is the summaries graph, whose
+    triples (but its description of itself) use none of the predicates that the document-scope
+    checks, the Core shapes or the context of findings read, so that no document's results can
+    depend on it."""
+    from goalgraph.summaries import summary_graph
+
+    names = store.named_graphs()
+    cut = names[0].rfind("graph/") if names else -1
+    if cut < 0:
+        return None
+    base = names[0][:cut]
+    if not all(n.startswith(f"{base}graph/") for n in names):
+        return None
+    others = [n for n in names if n == summary_graph(base)]
+    if others and not _beside_documents(store, others[0], settings):
+        return None
+    return base, [n for n in names if n not in others], others
+
+
+def _beside_documents(store: GraphStore, graph: str, settings: Settings | None) -> bool:
+    """Whether no triple of ``graph`` but those about the graph itself has a predicate that the
+    document-scope checks, the Core shapes or the context of findings read."""
+    shapes = load_shapes(settings)
+    checks = [c for c in _checks(shapes) if c.scope == "document"]
+    read = _read_predicates(tuple(c.whole_store_query() for c in checks))
+    reads = _core(shapes)[1]
+    if read is None or reads is None:
+        return False
+    read = read | {f"<{p}>" for p in (*reads.predicates, *_OUT, *_IN, _D, _L, _F, RDF.type)}
+    name = ox.NamedNode(graph)
+    query = f"SELECT DISTINCT ?p WHERE {{ GRAPH {name} {{ ?s ?p ?o FILTER(?s != {name}) }} }}"
+    used = {f"<{row[0].value}>" for row in store.store.query(query)}
+    return not used & read
 
 
 @functools.lru_cache(maxsize=4)
@@ -845,26 +921,30 @@ def _as_graph(data: rdflib.Graph) -> rdflib.Graph:
     return data
 
 
-def _core_results_per_graph(store: GraphStore, data, shapes: rdflib.Graph) -> list[tuple]:
-    """The Core shapes on each document graph of ``store`` (the default graph when there is none):
-    compiled (:mod:`goalgraph.shacl_core`, on the store itself) unless ``GOALGRAPH_CORE=pyshacl`` or
-    the shapes leave its subset, else pySHACL on each filtered partition."""
+def _core_results_per_graph(store: GraphStore, data, shapes: rdflib.Graph,
+                            names: list[str] | None = None) -> list[tuple]:
+    """The Core shapes on each document graph of ``store`` (the default graph when there is none;
+    ``names``: these named graphs only): compiled (:mod:`goalgraph.shacl_core`, on the store
+    itself) unless ``GOALGRAPH_CORE=pyshacl`` or the shapes leave its subset, else pySHACL on each
+    filtered partition."""
     core_graph, reads = _core(shapes)
     compiled = _compiled_core(core_graph, None)
     if compiled is None:
-        return [r for part in _partitions(store, data, reads) for r in _run_pyshacl(part, core_graph, texts=False)]
-    return [r for name in store.named_graphs() or [None] for r in compiled.evaluate(store.store, name)]
+        parts = _partitions(store, data, reads, names)
+        return [r for part in parts for r in _run_pyshacl(part, core_graph, texts=False)]
+    if names is None:
+        names = store.named_graphs() or [None]
+    return [r for name in names for r in compiled.evaluate(store.store, name)]
 
 
-def _partitions(store: GraphStore, data, reads: CoreReads | None = None):
-    """Per document named graph; the default graph when there are none (a plain graph)."""
+def _partitions(store: GraphStore, data, reads: CoreReads | None = None, names: list[str] | None = None):
+    """Per document named graph (``names``: these only); the default graph when there are none (a
+    plain graph)."""
     if not isinstance(data, GraphStore) and not isinstance(data, rdflib.Dataset):
         yield data
         return
-    names = store.named_graphs()
-    if not names:
-        yield store_partition(store, None, reads)
-        return
+    if names is None:
+        names = store.named_graphs() or [None]
     for name in names:
         yield store_partition(store, name, reads)
 
@@ -1831,7 +1911,9 @@ def write_reports(outcome: ValidationOutcome, out_dir: str | Path) -> list[Path]
 
 __all__ = [
     "DEFAULT_PARAMS", "Finding", "SCOPES", "Settings", "SparqlCheck", "ValidationOutcome", "core_shapes",
-    "WorkerContext", "document_results", "document_scope_keys", "document_sparql_results", "load_data", "load_shapes", "rule_id", "sparql_checks", "validate_graph", "write_reports",
+    "DocumentFindings", "WorkerContext", "document_results", "document_scope_keys", "document_sparql_results",
+    "load_data", "load_shapes", "rule_id", "sparql_checks", "store_documents", "validate_document", "validate_graph",
+    "write_reports",
 ]
 
 _ = (RDFS, GGSH)

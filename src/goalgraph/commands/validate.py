@@ -2,6 +2,11 @@
 
 Exit status (pySHACL convention): 0 conforms, 1 does not conform, 2 error. Any result makes the
 graph non-conforming; with ``--allow-infos`` Infos do not, with ``--allow-warnings`` only Violations do.
+
+A store (``--store``, or ``build/store``) in the build's layout is validated as the build validates:
+each document graph alone on ``--workers`` processes, then the corpus-wide checks on the store
+(``pipeline.validate_store``; the same outcome as validating it whole, which is what happens for
+any other layout and for ``--mode pyshacl``).
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ def add_arguments(parser):
     parser.add_argument("--mode", choices=("fast", "pyshacl"), default="fast",
                         help="fast: Core per document graph + SPARQL rules on Oxigraph (default); "
                              "pyshacl: plain pyshacl.validate on the whole graph")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes validating a store's document graphs, each alone as the build "
+                             "does (default: the number of CPUs)")
+    parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
 
 def run(args) -> int:
@@ -46,6 +55,8 @@ def run(args) -> int:
 
     if args.graph and args.store:
         raise UsageError("give either GRAPH or --store, not both")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
     if args.store:
         data = GraphStore.open(args.store, read_only=True)
     elif args.graph:
@@ -57,7 +68,14 @@ def run(args) -> int:
     else:
         raise UsageError("nothing to validate: give GRAPH or --store DIR (or run 'goalgraph build' first)")
 
-    outcome = validate_graph(data, settings, mode=args.mode)
+    if isinstance(data, GraphStore) and args.mode == "fast":
+        from goalgraph.commands.build import default_workers
+        from goalgraph.pipeline import validate_store
+
+        workers = default_workers() if args.workers is None else args.workers
+        outcome = validate_store(data, settings, workers, quiet=args.quiet)
+    else:
+        outcome = validate_graph(data, settings, mode=args.mode)
     text = render(outcome, args.format)
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
