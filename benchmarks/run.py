@@ -175,8 +175,17 @@ def bench_validate(b: dict, work: Path, report: Report, cap: float) -> None:
         report.out(f"plain pyshacl did not finish: {why} (cap {cap:.0f} s); speed-up > "
                    f"{ratio(cap, fast.seconds)}, result sets not compared.")
         report.out()
+    kd = work / "keys-by-document.json"
+    by_doc = measure("validate by document", "benchmarks.tasks", "validate_by_document", timeout=3600,
+                     store_dir=str(b["out"] / "store"), copy_dir=str(work / "validate-store"), keys_out=str(kd))
+    same_doc = "identical" if json.loads(kd.read_text(encoding="utf-8")) == json.loads(kf.read_text(encoding="utf-8")) \
+        else "DIFFERENT"
     rows = [["goalgraph `validate_graph(mode=\"fast\")` (store)", fmt_s(fast.seconds), f"{fast.peak_mb:,.0f}",
-             fast.result["results"], "–"]]
+             fast.result["results"], "–"],
+            ["goalgraph `validate --store` (each document alone, 2 workers)", fmt_s(by_doc.seconds),
+             f"{by_doc.peak_mb:,.0f}", by_doc.result["results"],
+             f"{by_doc.result['cpu_s']} CPU-s; largest worker {by_doc.result['worker_peak_mb']} MB; "
+             f"speed-up over the row above {ratio(fast.seconds, by_doc.seconds)}; results {same_doc}"]]
     same = "–"
     if plain is not None:
         a = {tuple(k) for k in json.loads(kf.read_text(encoding="utf-8"))}

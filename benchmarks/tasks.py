@@ -128,6 +128,24 @@ def validate_fast(store_dir: str, copy_dir: str, keys_out: str) -> dict:
     return {"results": len(outcome.results), "conforms": outcome.conforms}
 
 
+def validate_by_document(store_dir: str, copy_dir: str, keys_out: str, workers: int = 2) -> dict:
+    """``goalgraph validate --store``: each document graph alone on ``workers`` processes, then the
+    corpus-scope checks (``pipeline.validate_store``), on a copy of the built store."""
+    import resource
+
+    from goalgraph.pipeline import validate_store
+    from goalgraph.store import GraphStore
+    shutil.rmtree(copy_dir, ignore_errors=True)
+    shutil.copytree(store_dir, copy_dir)
+    store = GraphStore.open(copy_dir, read_only=True)
+    outcome = validate_store(store, workers=workers)
+    _keys_file(keys_out, outcome.keys())
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"results": len(outcome.results), "conforms": outcome.conforms,
+            "cpu_s": round(me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, 1),
+            "worker_peak_mb": round(kids.ru_maxrss / 1024)}
+
+
 def validate_pyshacl(nq: str, keys_out: str) -> dict:
     """Plain ``pyshacl.validate`` on an rdflib Graph of the same data (all graphs merged) and the same
     shapes, ``inference="none"``; results keyed like ``Finding.key()`` (focus, shape, path, value, severity)."""

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from goalgraph import cli
-from goalgraph.pipeline import validate_store
+from goalgraph.pipeline import SMALL_STORE, validate_store
 from goalgraph.report import render
 from goalgraph.store import GraphStore
 from goalgraph.summaries import summary_graph
@@ -52,7 +52,7 @@ def test_per_document_equals_whole_store_and_the_build(built):
         assert layout is not None, "a built store is validated one document at a time"
         base, documents, others = layout
         assert len(documents) == 4 and others == [summary_graph(base)]
-        per_document = validate_store(store, workers=2)
+        per_document = validate_store(store, workers=2, small=0)
         whole = validate_graph(store)
     assert per_document.results, "the corpus has findings"
     assert reports(per_document) == reports(whole)
@@ -64,8 +64,8 @@ def test_settings_reach_the_workers(built, tmp_path):
     settings_file.write_text('[severity]\nGG-R34 = "Info"\n[params]\nweightTotal = 90\n', encoding="utf-8")
     settings = Settings.load(settings_file)
     with GraphStore.open(built / "store", read_only=True) as store:
-        tuned = validate_store(store, settings, workers=2)
-        default = validate_store(store, workers=2)
+        tuned = validate_store(store, settings, workers=2, small=0)
+        default = validate_store(store, workers=2, small=0)
         whole = validate_graph(store, settings)
     assert reports(tuned) == reports(whole)
     assert reports(tuned) != reports(default)
@@ -82,7 +82,7 @@ def test_a_project_in_two_documents(tmp_path):
         base, documents, _ = store_documents(store)
         keys = [document_scope_keys(store.dump("ntriples", graph=g).decode("utf-8"), base) for g in documents]
         assert keys[0] & keys[1], "the twins share their projects' nodes"
-        assert reports(validate_store(store, workers=2)) == reports(validate_graph(store))
+        assert reports(validate_store(store, workers=2, small=0)) == reports(validate_graph(store))
 
 
 def test_layouts_validated_whole(tmp_path):
@@ -103,13 +103,28 @@ def test_layouts_validated_whole(tmp_path):
     assert store_documents(other) is None  # not a build's graph
 
 
-def test_cli(built, tmp_path, capsys):
-    out = tmp_path / "r.md"
+def test_small_store_validated_whole(built, capsys):
+    with GraphStore.open(built / "store", read_only=True) as store:
+        assert store.count() < SMALL_STORE
+        outcome = validate_store(store, workers=2, quiet=False)
+    assert "validating documents" not in capsys.readouterr().err
+    assert render(outcome, "markdown") == (built / "report.md").read_text(encoding="utf-8")
+
+
+def test_cli(tmp_path_factory, capsys):
+    from goalgraph.synth import write_corpus
+
+    docs = tmp_path_factory.mktemp("vs-big")
+    write_corpus(docs, 3, 150, seed=9)  # above SMALL_STORE quads: validated one document at a time
+    built = build(sorted(docs.glob("*.txt")), tmp_path_factory.mktemp("vs-big-build"))
+    with GraphStore.open(built / "store", read_only=True) as store:
+        assert store.count() > SMALL_STORE
+    out = built / "again.md"
     args = ["validate", "--store", str(built / "store"), "-f", "markdown", "-o", str(out)]
     assert cli.main([*args, "--workers", "2", "--quiet"]) == 1
     assert out.read_text(encoding="utf-8") == (built / "report.md").read_text(encoding="utf-8")
     err = capsys.readouterr().err
     assert "validating documents" not in err and "report written to" in err
     assert cli.main([*args, "--workers", "1"]) == 1
-    assert "validating documents: 4 documents" in capsys.readouterr().err
+    assert "validating documents: 3 documents" in capsys.readouterr().err
     assert cli.main([*args, "--workers", "0"]) == 2
