@@ -138,7 +138,7 @@ def validate_by_document(store_dir: str, copy_dir: str, keys_out: str, workers: 
     shutil.rmtree(copy_dir, ignore_errors=True)
     shutil.copytree(store_dir, copy_dir)
     store = GraphStore.open(copy_dir, read_only=True)
-    outcome = validate_store(store, workers=workers)
+    outcome = validate_store(store, workers=workers, small=0)  # the per-document path at any size
     _keys_file(keys_out, outcome.keys())
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"results": len(outcome.results), "conforms": outcome.conforms,
