@@ -116,14 +116,18 @@ def _keys_file(path: str, keys) -> None:
                           encoding="utf-8")
 
 
-def validate_fast(store_dir: str, copy_dir: str, keys_out: str) -> dict:
-    """goalgraph's validator (``mode="fast"``) on a copy of the built store."""
+def _store_copy(store_dir: str, copy_dir: str):
+    """A read-only open of a fresh copy of the built store (the build's own stays untouched)."""
     from goalgraph.store import GraphStore
-    from goalgraph.validate import validate_graph
     shutil.rmtree(copy_dir, ignore_errors=True)
     shutil.copytree(store_dir, copy_dir)
-    store = GraphStore.open(copy_dir, read_only=True)
-    outcome = validate_graph(store, mode="fast")
+    return GraphStore.open(copy_dir, read_only=True)
+
+
+def validate_fast(store_dir: str, copy_dir: str, keys_out: str) -> dict:
+    """goalgraph's validator (``mode="fast"``) on a copy of the built store."""
+    from goalgraph.validate import validate_graph
+    outcome = validate_graph(_store_copy(store_dir, copy_dir), mode="fast")
     _keys_file(keys_out, outcome.keys())
     return {"results": len(outcome.results), "conforms": outcome.conforms}
 
@@ -134,11 +138,7 @@ def validate_by_document(store_dir: str, copy_dir: str, keys_out: str, workers: 
     import resource
 
     from goalgraph.pipeline import validate_store
-    from goalgraph.store import GraphStore
-    shutil.rmtree(copy_dir, ignore_errors=True)
-    shutil.copytree(store_dir, copy_dir)
-    store = GraphStore.open(copy_dir, read_only=True)
-    outcome = validate_store(store, workers=workers, small=0)  # the per-document path at any size
+    outcome = validate_store(_store_copy(store_dir, copy_dir), workers=workers, small=0)  # the per-document path at any size
     _keys_file(keys_out, outcome.keys())
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"results": len(outcome.results), "conforms": outcome.conforms,
